@@ -1,0 +1,40 @@
+"""The project's own errors. MLflow's exceptions are translated into these once, in registry.py."""
+
+from __future__ import annotations
+
+
+class PromptUIError(Exception):
+    """Base class: `message` is written for the person using the app."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(PromptUIError):
+    """A prompt, version or alias that does not exist."""
+
+
+class InvalidInputError(PromptUIError):
+    """Input rejected before anything was written."""
+
+
+class ConflictError(PromptUIError):
+    """Someone else changed the registry since the user last looked."""
+
+
+class StaleBaseError(ConflictError):
+    """A newer version was committed after the editor opened its base version."""
+
+    def __init__(self, message: str, *, base_version: int, latest_version: int) -> None:
+        super().__init__(message)
+        self.base_version = base_version
+        self.latest_version = latest_version
+
+
+class RegistryUnavailableError(PromptUIError):
+    """The registry could not be reached or did not answer in time."""
+
+
+class ConfigError(PromptUIError):
+    """A config file or environment variable holds a value that is not allowed."""
