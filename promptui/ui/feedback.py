@@ -1,0 +1,51 @@
+"""Showing promptui errors and user text safely in Streamlit's Markdown widgets."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from promptui.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PromptUIError,
+    RegistryUnavailableError,
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^\"'])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Streamlit's Markdown shows literally (no links, HTML, math, colour)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def show_error(error: PromptUIError, *, retry_key: str | None = None) -> None:
+    """One place that turns a promptui error into what the user sees (never a traceback)."""
+    message = md_escape(error.message)
+    if isinstance(error, RegistryUnavailableError):
+        st.error(f"**Registry unreachable.** {message}", icon="🔌")
+        if retry_key and st.button("Retry", key=retry_key, type="primary"):
+            from promptui.ui.state import invalidate
+
+            invalidate()
+            st.rerun()
+    elif isinstance(error, ConflictError):
+        st.warning(message, icon="⚠️")
+    elif isinstance(error, NotFoundError):
+        st.warning(message, icon="🔍")
+    elif isinstance(error, InvalidInputError):
+        st.error(message, icon="✋")
+    else:
+        st.error(message)
+
+
+def md_code(text: str) -> str:
+    """Text as an inline Markdown code span that no backtick inside can close early."""
+    text = str(text).replace("\n", " ")
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    return f"{fence} {text} {fence}"

@@ -1,0 +1,51 @@
+"""Navigation and the per-page setup every page runs first (also when opened on its own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from promptui.config import PROJECT_DIR
+from promptui.ui.feedback import md_code
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    default: bool = False
+
+    @property
+    def url_path(self) -> str:
+        # Same as the file name, so a URL means the same page with or without st.navigation.
+        return Path(self.path).stem
+
+
+PAGES: tuple[PageSpec, ...] = (PageSpec("pages/home.py", "Home", ":material/home:", default=True),)
+
+
+def navigation() -> st.navigation:
+    """The app's navigation over every page in PAGES."""
+    pages = [
+        st.Page(
+            str(PROJECT_DIR / p.path),
+            title=p.title,
+            icon=p.icon,
+            url_path="" if p.default else p.url_path,
+            default=p.default,
+        )
+        for p in PAGES
+    ]
+    return st.navigation(pages)
+
+
+def page_setup(title: str) -> None:
+    """Idempotent page set-up: wide layout, title, and which registry the app talks to."""
+    st.set_page_config(page_title=f"{title} · promptui", page_icon="📝", layout="wide")
+    from promptui.ui.state import registry
+
+    with st.sidebar:
+        st.caption(f"Registry: {md_code(registry().display_uri)}")

@@ -1,0 +1,123 @@
+"""Real servers on loopback for tests and benchmarks: `mlflow server` and `streamlit run`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A child process serving on 127.0.0.1:port, stopped by its PID."""
+
+    proc: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+def _wait_ready(server: Server, health_path: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"server exited with {server.proc.returncode}:\n{server.log()}")
+        try:
+            with urllib.request.urlopen(server.url + health_path, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"server not ready after {timeout_s} s:\n{server.log()}")
+
+
+def _start(cmd: list[str], port: int, log_path: Path, env: dict[str, str], cwd: Path) -> Server:
+    # Output goes to a file, not a pipe: a full pipe would block the server.
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(
+            cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
+        )
+    return Server(proc=proc, port=port, log_path=log_path)
+
+
+def start_mlflow_server(
+    db_uri: str, workdir: Path, *, extra_args: list[str] | None = None, timeout_s: float = 90
+) -> Server:
+    """`mlflow server` on a free loopback port over the given backend store."""
+    port = free_port()
+    artifacts = workdir / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable, "-m", "mlflow", "server",
+        "--backend-store-uri", db_uri,
+        "--default-artifact-root", str(artifacts),
+        "--host", "127.0.0.1", "--port", str(port),
+        "--workers", "2",
+        *(extra_args or []),
+    ]  # fmt: skip
+    env = dict(os.environ)
+    server = _start(cmd, port, workdir / f"mlflow-{port}.log", env, workdir)
+    _wait_ready(server, "/health", timeout_s)
+    return server
+
+
+def start_streamlit(
+    tracking_uri: str, workdir: Path, *, env: dict[str, str] | None = None, timeout_s: float = 60
+) -> Server:
+    """`streamlit run app.py` on a free loopback port, pointed at `tracking_uri`."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "app.py"),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    full_env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri, **(env or {})}
+    server = _start(cmd, port, workdir / f"streamlit-{port}.log", full_env, PROJECT_DIR)
+    _wait_ready(server, "/_stcore/health", timeout_s)
+    return server
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
