@@ -205,6 +205,14 @@ class PromptRegistry:
         except Exception as e:
             raise self._translate(e, what) from e
 
+    def client(self) -> MlflowClient:
+        """The MlflowClient behind this registry, for the service layer's other modules."""
+        return self._mlflow()
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one MLflow operation within the deadline, translating MLflow's errors."""
+        return self._call(what, fn)
+
     def _parallel(self, what: str, *fns: Callable[[], Any]) -> list[Any]:
         """Run independent requests at once (one round trip of latency), same deadline."""
 

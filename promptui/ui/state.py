@@ -8,6 +8,7 @@ import os
 import streamlit as st
 
 from promptui.config import default_tracking_uri, load_settings
+from promptui.history import AliasEvent, AliasHistory
 from promptui.models import PromptDetail, PromptSummary
 from promptui.registry import PromptRegistry
 
@@ -34,6 +35,26 @@ def _detail(uri: str, name: str) -> PromptDetail:
     return _registry_for(uri).get_prompt(name)
 
 
+@st.cache_resource(show_spinner=False)
+def _history_for(uri: str) -> AliasHistory:
+    return AliasHistory(_registry_for(uri), load_settings().history_experiment)
+
+
+@st.cache_data(ttl=LIST_TTL_S, show_spinner=False, max_entries=256)
+def _events(uri: str, name: str) -> list[AliasEvent]:
+    return _history_for(uri).events(name)
+
+
+def alias_history() -> AliasHistory:
+    """The alias history of the configured registry (built once per URI and process)."""
+    return _history_for(default_tracking_uri())
+
+
+def alias_events(name: str) -> list[AliasEvent]:
+    """Recorded alias changes of one prompt, newest first, from cache when fresh (one request)."""
+    return _events(default_tracking_uri(), name)
+
+
 def list_prompts() -> list[PromptSummary]:
     """All prompts, from cache when fresh (one request per 1,000 prompts otherwise)."""
     return _list(default_tracking_uri())
@@ -48,6 +69,7 @@ def invalidate() -> None:
     """Forget cached reads after a write, so the next render shows the registry's new state."""
     _list.clear()
     _detail.clear()
+    _events.clear()
 
 
 def current_user() -> str | None:

@@ -1,0 +1,282 @@
+"""Alias history kept in MLflow itself: one run per alias change in a dedicated experiment.
+
+MLflow overwrites an alias in place and keeps no history. promptui records each change it makes
+as a finished run tagged with prompt, alias, from/to version, user, reason and source, so every
+instance of the app reads the same history and concurrent writers never overwrite each other
+(each event is its own row). Reading one prompt's history is one `search_runs` request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from mlflow.entities import RunStatus
+
+from promptui import validation
+from promptui.config import load_settings
+from promptui.errors import ConflictError
+from promptui.registry import PromptRegistry
+
+Source = Literal["promptui", "outside"]
+
+PROMPT_TAG = "promptui.prompt"
+ALIAS_TAG = "promptui.alias"
+FROM_TAG = "promptui.from"
+TO_TAG = "promptui.to"
+REASON_TAG = "promptui.reason"
+USER_TAG = "promptui.user"
+SOURCE_TAG = "promptui.source"
+MAX_EVENTS = 50_000  # MLflow's largest search_runs page
+MAX_REASON_CHARS = 5000
+
+_clock_lock = threading.Lock()
+_last_ms = 0
+
+
+@dataclass(frozen=True)
+class AliasEvent:
+    """One recorded alias change; a version of None means the alias was absent."""
+
+    prompt: str
+    alias: str
+    from_version: int | None
+    to_version: int | None
+    at: datetime
+    user: str | None
+    reason: str
+    source: Source
+    event_id: str = ""
+
+    @property
+    def outside(self) -> bool:
+        """True when the change was made outside promptui (noticed later)."""
+        return self.source == "outside"
+
+
+def _event_ms() -> int:
+    """Wall-clock milliseconds, strictly increasing within this process (events never tie)."""
+    global _last_ms
+    with _clock_lock:
+        _last_ms = max(int(time.time() * 1000), _last_ms + 1)
+        return _last_ms
+
+
+def _version_text(version: int | None) -> str:
+    return "" if version is None else str(int(version))
+
+
+def _version_of(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def event_from_run(run: Any) -> AliasEvent:
+    """An AliasEvent from an MLflow run written by `AliasHistory.record`."""
+    tags: Mapping[str, str] = run.data.tags
+    source = tags.get(SOURCE_TAG, "promptui")
+    return AliasEvent(
+        prompt=tags.get(PROMPT_TAG, ""),
+        alias=tags.get(ALIAS_TAG, ""),
+        from_version=_version_of(tags.get(FROM_TAG)),
+        to_version=_version_of(tags.get(TO_TAG)),
+        at=datetime.fromtimestamp((run.info.start_time or 0) / 1000, tz=UTC),
+        user=tags.get(USER_TAG) or None,
+        reason=tags.get(REASON_TAG, ""),
+        source="outside" if source == "outside" else "promptui",
+        event_id=run.info.run_id,
+    )
+
+
+class AliasHistory:
+    """Alias changes of every prompt in one registry, stored as runs of one MLflow experiment."""
+
+    def __init__(self, registry: PromptRegistry, experiment_name: str | None = None) -> None:
+        self.registry = registry
+        self.experiment_name = experiment_name or load_settings().history_experiment
+        self._experiment_id: str | None = None
+        self._lock = threading.Lock()
+
+    def experiment_id(self, *, create: bool) -> str | None:
+        """The history experiment's id (looked up once); created on first write when asked."""
+        if self._experiment_id is not None:
+            return self._experiment_id
+        with self._lock:
+            if self._experiment_id is None:
+                self._experiment_id = self._find_or_create(create)
+        return self._experiment_id
+
+    def _find_or_create(self, create: bool) -> str | None:
+        client = self.registry.client()
+        name = self.experiment_name
+        what = f"Alias history experiment '{name}'"
+        exp = self.registry.call(what, lambda: client.get_experiment_by_name(name))
+        if exp is not None and exp.lifecycle_stage == "deleted":
+            if not create:
+                return None
+            self.registry.call(what, lambda: client.restore_experiment(exp.experiment_id))
+            return exp.experiment_id
+        if exp is not None:
+            return exp.experiment_id
+        if not create:
+            return None
+        tags = {"promptui.purpose": "alias history: one run per alias change"}
+        try:
+            return self.registry.call(what, lambda: client.create_experiment(name, tags=tags))
+        except ConflictError:  # another instance created it at the same moment
+            exp = self.registry.call(what, lambda: client.get_experiment_by_name(name))
+            if exp is None:
+                raise
+            return exp.experiment_id
+
+    def record(
+        self,
+        name: str,
+        alias: str,
+        from_version: int | None,
+        to_version: int | None,
+        *,
+        reason: str = "",
+        user: str | None = None,
+        source: Source = "promptui",
+    ) -> AliasEvent:
+        """Write one event (two requests: create the run, mark it finished)."""
+        validation.check_name(name)
+        experiment_id = self.experiment_id(create=True)
+        assert experiment_id is not None
+        at_ms = _event_ms()
+        reason = (reason or "").strip()[:MAX_REASON_CHARS]
+        user = (user or "")[:250]
+        tags = {
+            PROMPT_TAG: name,
+            ALIAS_TAG: alias,
+            FROM_TAG: _version_text(from_version),
+            TO_TAG: _version_text(to_version),
+            REASON_TAG: reason,
+            USER_TAG: user,
+            SOURCE_TAG: source,
+        }
+        if user:
+            tags["mlflow.user"] = user
+        run_name = f"{name} {alias}: v{_version_text(from_version) or '-'} → "
+        run_name += f"v{_version_text(to_version) or '-'}"
+        client = self.registry.client()
+        what = f"Recording the change of '{alias}' of '{name}'"
+        run = self.registry.call(
+            what,
+            lambda: client.create_run(
+                experiment_id, start_time=at_ms, tags=tags, run_name=run_name
+            ),
+        )
+        # The store directly: MlflowClient.set_terminated first fetches the run to print a link.
+        store = client._tracking_client.store
+        self.registry.call(
+            what,
+            lambda: store.update_run_info(
+                run.info.run_id, run_status=RunStatus.FINISHED, end_time=at_ms, run_name=None
+            ),
+        )
+        return AliasEvent(
+            prompt=name,
+            alias=alias,
+            from_version=from_version,
+            to_version=to_version,
+            at=datetime.fromtimestamp(at_ms / 1000, tz=UTC),
+            user=user or None,
+            reason=reason,
+            source=source,
+            event_id=run.info.run_id,
+        )
+
+    def record_all(self, events: Iterable[AliasEvent]) -> list[AliasEvent]:
+        """Write several events (e.g. from `reconcile`), keeping their order."""
+        return [
+            self.record(
+                e.prompt,
+                e.alias,
+                e.from_version,
+                e.to_version,
+                reason=e.reason,
+                user=e.user,
+                source=e.source,
+            )
+            for e in events
+        ]
+
+    def events(self, name: str) -> list[AliasEvent]:
+        """Every recorded change of one prompt, newest first: one request (plus the cached
+        experiment lookup)."""
+        validation.check_name(name)
+        experiment_id = self.experiment_id(create=False)
+        if experiment_id is None:
+            return []
+        client = self.registry.client()
+        # Names match NAME_RULE (no quotes), so the filter cannot be broken out of.
+        query = f"tags.`{PROMPT_TAG}` = '{name}'"
+        out: list[AliasEvent] = []
+        token: str | None = None
+        while True:
+            page = self.registry.call(
+                f"Alias history of '{name}'",
+                lambda t=token: client.search_runs(
+                    [experiment_id],
+                    filter_string=query,
+                    max_results=MAX_EVENTS,
+                    order_by=["attributes.start_time DESC"],
+                    page_token=t,
+                ),
+            )
+            out.extend(event_from_run(r) for r in page)
+            token = page.token
+            if not token:
+                break
+        out.sort(key=lambda e: e.at, reverse=True)
+        return out
+
+
+def last_recorded(events: Iterable[AliasEvent]) -> dict[str, AliasEvent]:
+    """The newest event of each alias (events in any order)."""
+    newest: dict[str, AliasEvent] = {}
+    for e in events:
+        if e.alias not in newest or e.at > newest[e.alias].at:
+            newest[e.alias] = e
+    return newest
+
+
+def reconcile(
+    name: str,
+    aliases: Mapping[str, int],
+    events: Iterable[AliasEvent],
+    *,
+    at: datetime | None = None,
+) -> list[AliasEvent]:
+    """Outside events that make the history agree with the registry's current aliases.
+
+    An alias whose current version differs from the last recorded `to` (or that has no event,
+    or that vanished) was changed outside promptui: from = last recorded `to`, to = now.
+    """
+    at = at or datetime.now(tz=UTC)
+    newest = last_recorded(events)
+    out: list[AliasEvent] = []
+    for alias in sorted(set(aliases) | set(newest)):
+        recorded = newest[alias].to_version if alias in newest else None
+        current = aliases.get(alias)
+        current = int(current) if current is not None else None
+        if current != recorded:
+            out.append(
+                AliasEvent(
+                    prompt=name,
+                    alias=alias,
+                    from_version=recorded,
+                    to_version=current,
+                    at=at,
+                    user=None,
+                    reason="changed outside promptui",
+                    source="outside",
+                )
+            )
+    return out
