@@ -130,7 +130,9 @@ def test_reconcile_finds_changes_made_elsewhere() -> None:
     assert reconcile("p", {"production": 2, "old": 4}, events) == []
 
 
-aliases_st = st.dictionaries(st.sampled_from(["production", "champion", "a", "b"]), st.integers(1, 9))
+aliases_st = st.dictionaries(
+    st.sampled_from(["production", "champion", "a", "b"]), st.integers(1, 9)
+)
 events_st = st.lists(
     st.tuples(
         st.sampled_from(["production", "champion", "a"]),

@@ -1,0 +1,245 @@
+"""Alias moves with history, rollback, the confirm preview, timelines, environments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from promptui.aliases import (
+    alias_change_preview,
+    move_alias,
+    promotions,
+    remove_alias,
+    resolve_environments,
+    rollback_target,
+    timeline,
+)
+from promptui.config import EnvConfig, ModelConfig
+from promptui.errors import ConflictError, InvalidInputError, NotFoundError
+from promptui.history import AliasEvent, AliasHistory
+from promptui.instrument import count_requests
+from promptui.models import ChatMessage, PromptDetail
+from promptui.registry import PromptRegistry
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _event(alias: str, frm: int | None, to: int | None, minutes: int) -> AliasEvent:
+    return AliasEvent("p", alias, frm, to, T0 + timedelta(minutes=minutes), None, "", "promptui")
+
+
+def _three_versions(registry: PromptRegistry, name: str) -> None:
+    registry.create_prompt(name, "Answer {{question}}.", "first")
+    registry.commit_version(name, "Answer {{question}} briefly.", "second")
+    registry.commit_version(name, "Answer {{question}} in {{language}}.", "third")
+
+
+@pytest.fixture
+def history(registry: PromptRegistry, unique_name: str) -> AliasHistory:
+    return AliasHistory(registry, f"hist-{unique_name}")
+
+
+def test_move_sets_the_alias_and_records_it(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _three_versions(registry, unique_name)
+    first = move_alias(registry, history, unique_name, "production", 1, expected=None, user="ana")
+    second = move_alias(
+        registry, history, unique_name, "production", 3, expected=1, reason="ship", user="bo"
+    )
+    assert registry.get_aliases(unique_name) == {"production": 3}
+    assert first is not None and second is not None
+    assert (second.from_version, second.to_version, second.reason) == (1, 3, "ship")
+    events = history.events(unique_name)
+    assert [(e.from_version, e.to_version, e.user) for e in events] == [
+        (1, 3, "bo"),
+        (None, 1, "ana"),
+    ]
+
+
+def test_stale_move_is_refused_and_names_who_moved_it(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _three_versions(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    move_alias(registry, history, unique_name, "production", 2, expected=1, user="bo", reason="r")
+    with pytest.raises(ConflictError) as err:
+        move_alias(registry, history, unique_name, "production", 3, expected=1, user="ana")
+    assert "now points to version 2" in err.value.message
+    assert "by bo" in err.value.message
+    assert registry.get_aliases(unique_name) == {"production": 2}
+    assert len(history.events(unique_name)) == 2
+
+
+def test_conflict_with_a_change_made_outside_promptui(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _three_versions(registry, unique_name)
+    move_alias(registry, history, unique_name, "champion", 1, expected=None)
+    registry.client().set_prompt_alias(unique_name, "champion", 3)
+    with pytest.raises(ConflictError, match="changed outside promptui"):
+        remove_alias(registry, history, unique_name, "champion", expected=1)
+    assert registry.get_aliases(unique_name) == {"champion": 3}
+
+
+def test_remove_records_a_deletion(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _three_versions(registry, unique_name)
+    move_alias(registry, history, unique_name, "champion", 2, expected=None)
+    event = remove_alias(registry, history, unique_name, "champion", expected=2, reason="bad")
+    assert (event.from_version, event.to_version) == (2, None)
+    assert registry.get_aliases(unique_name) == {}
+    assert rollback_target(history.events(unique_name), "champion") == 2
+
+
+def test_move_onto_the_same_version_writes_nothing(
+    server_registry: PromptRegistry, unique_name: str
+) -> None:
+    history = AliasHistory(server_registry, f"hist-{unique_name}")
+    with count_requests() as log, pytest.raises(InvalidInputError, match="already points"):
+        move_alias(server_registry, history, unique_name, "production", 2, expected=2)
+    assert log.count == 0
+
+
+def test_move_to_a_missing_version_records_nothing(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _three_versions(registry, unique_name)
+    with pytest.raises(NotFoundError):
+        move_alias(registry, history, unique_name, "production", 9, expected=None)
+    assert history.events(unique_name) == []
+
+
+def test_move_costs_four_requests(server_registry: PromptRegistry, unique_name: str) -> None:
+    _three_versions(server_registry, unique_name)
+    history = AliasHistory(server_registry, f"hist-{unique_name}")
+    move_alias(server_registry, history, unique_name, "production", 1, expected=None)
+    with count_requests() as log:
+        move_alias(server_registry, history, unique_name, "production", 2, expected=1)
+    # alias check; MLflow's set_prompt_alias: prompt and version check, then the write;
+    # history: create run, finish run
+    assert log.count == 6
+
+
+def test_rollback_target_is_the_version_before_the_last_change() -> None:
+    events = [_event("production", None, 1, 0), _event("production", 1, 3, 5)]
+    events.append(_event("champion", None, 2, 7))
+    assert rollback_target(events, "production") == 1
+    assert rollback_target(events, "champion") is None  # no earlier version known
+    assert rollback_target(events, "missing") is None
+    events.append(_event("production", 3, 1, 9))  # a rollback; rolling back again undoes it
+    assert rollback_target(list(reversed(events)), "production") == 3
+
+
+def _detail(*versions: tuple[int, str | tuple[ChatMessage, ...]]) -> PromptDetail:
+    from promptui.models import PromptVersion
+    from promptui.templates import extract_variables, message_variables
+
+    built = []
+    for number, template in versions:
+        chat = not isinstance(template, str)
+        built.append(
+            PromptVersion(
+                name="p",
+                version=number,
+                prompt_type="chat" if chat else "text",
+                text="" if chat else template,
+                messages=template if chat else (),
+                variables=message_variables(template) if chat else extract_variables(template),
+                commit_message=f"c{number}",
+                tags={},
+                model_config={},
+                aliases=(),
+                created_at=T0,
+            )
+        )
+    built.sort(key=lambda v: v.version, reverse=True)
+    return PromptDetail("p", {}, {"production": 1}, tuple(built), T0, T0)
+
+
+def test_preview_warns_about_added_variables() -> None:
+    detail = _detail((1, "Answer {{question}}."), (2, "Answer {{question}} in {{language}}."))
+    preview = alias_change_preview(detail, "production", 1, 2)
+    assert preview.variables.added == ("language",)
+    assert preview.variables.breaking
+    assert any("language" in w and "break" in w for w in preview.warnings)
+    assert [r.kind for r in preview.rows] == ["replace"]
+    back = alias_change_preview(detail, "production", 2, 1)
+    assert back.variables.removed == ("language",)
+    assert any("no longer used" in w for w in back.warnings)
+
+
+def test_preview_of_same_variables_has_no_warning() -> None:
+    detail = _detail((1, "Answer {{q}}."), (2, "Reply to {{q}}."))
+    assert alias_change_preview(detail, "production", 1, 2).warnings == ()
+
+
+def test_preview_of_a_removal_and_of_chat_templates() -> None:
+    one = (ChatMessage("system", "Be brief."), ChatMessage("user", "{{q}}"))
+    two = (ChatMessage("system", "Be brief and kind."), ChatMessage("user", "{{q}} {{ctx}}"))
+    detail = _detail((1, one), (2, two))
+    preview = alias_change_preview(detail, "production", 1, 2)
+    assert preview.is_chat
+    assert [m.kind for m in preview.messages] == ["changed", "changed"]
+    assert preview.variables.added == ("ctx",)
+    removal = alias_change_preview(detail, "production", 2, None)
+    assert removal.new is None
+    assert any("will fail" in w for w in removal.warnings)
+
+
+def test_timeline_stretches_end_at_the_next_change() -> None:
+    now = T0 + timedelta(hours=1)
+    events = [
+        _event("production", None, 1, 0),
+        _event("production", 1, 2, 10),
+        _event("champion", None, 3, 5),
+        _event("champion", 3, None, 20),
+    ]
+    rows = timeline(events, {"production": 2, "manual": 4}, now)
+    got = [(r.alias, r.version, r.start, r.end, r.current) for r in rows]
+    assert got == [
+        ("champion", 3, T0 + timedelta(minutes=5), T0 + timedelta(minutes=20), False),
+        ("manual", 4, now, now, True),
+        ("production", 1, T0, T0 + timedelta(minutes=10), False),
+        ("production", 2, T0 + timedelta(minutes=10), now, True),
+    ]
+
+
+def _env(name: str, prompt: str, setting: str, use: bool = True) -> EnvConfig:
+    model = ModelConfig(use_prompt_registry=use, prompt_name=prompt, prompt_version=setting)
+    return EnvConfig(name=name, path=Path(f"{name}.yaml"), model=model)
+
+
+def test_environments_resolve_and_offer_promotions() -> None:
+    detail = _detail((1, "a"), (2, "b"), (3, "c"))
+    detail = PromptDetail("p", {}, {"champion": 3, "production": 2}, detail.versions, T0, T0)
+    envs = [
+        _env("dev", "p", "latest"),
+        _env("staging", "p", "champion"),
+        _env("prod", "p", "production"),
+        _env("pinned", "p", "9"),
+        _env("other", "q", "production"),
+    ]
+    rows = resolve_environments(envs, {"p": detail, "q": NotFoundError("no q")})
+    assert [(r.env, r.version, r.problem) for r in rows] == [
+        ("dev", 3, ""),
+        ("staging", 3, ""),
+        ("prod", 2, ""),
+        ("pinned", None, "version 9 does not exist"),
+        ("other", None, "no q"),
+    ]
+    assert rows[1].commit_message == "c3"
+    promos = promotions(rows)
+    assert [(p.source_setting, p.target_alias, p.version, p.current) for p in promos] == [
+        ("champion", "production", 3, 2)
+    ]
+    assert promos[0].label == "Promote champion (v3) to production (now v2)"
+
+
+def test_environment_without_registry_says_so() -> None:
+    (row,) = resolve_environments([_env("dev", "p", "latest", use=False)], {})
+    assert row.version is None
+    assert "use_prompt_registry is false" in row.problem
