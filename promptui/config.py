@@ -96,16 +96,29 @@ def _as_version(value: object, where: str) -> str:
     text = str(value).strip()
     if not text:
         raise ConfigError(f"{where}: empty; use a version number, 'latest', or an alias name.")
-    if text.isdigit() and int(text) < 1:
+    if text.isascii() and text.isdigit() and int(text) < 1:
         raise ConfigError(f"{where}: version numbers start at 1 (got {text}).")
-    from promptui.validation import NAME_RULE
+    from promptui.validation import ALIAS_RULE
 
-    if not NAME_RULE.match(text):
+    if not ALIAS_RULE.fullmatch(text):
         raise ConfigError(
             f"{where}: {text!r} is not a version number, 'latest', or a valid alias name "
-            "(letters, digits, '_', '.', '-')."
+            "(letters, digits, '_', '-')."
         )
     return text
+
+
+def _as_prompt_name(value: object, where: str) -> str:
+    """A prompt name MLflow accepts, or empty (no registry prompt)."""
+    if value is None or value == "":
+        return ""
+    from promptui.validation import NAME_RULE
+
+    if not isinstance(value, str) or not NAME_RULE.fullmatch(value):
+        raise ConfigError(
+            f"{where}: {value!r} is not a prompt name; use letters, digits, '_', '.' and '-'."
+        )
+    return value
 
 
 def parse_model(data: Mapping[str, object], source: str) -> ModelConfig:
@@ -124,9 +137,7 @@ def parse_model(data: Mapping[str, object], source: str) -> ModelConfig:
     system_prompt = data.get("system_prompt")
     if system_prompt is not None and not isinstance(system_prompt, str):
         raise ConfigError(f"{source}: model.system_prompt must be text.")
-    prompt_name = data.get("prompt_name") or ""
-    if not isinstance(prompt_name, str):
-        raise ConfigError(f"{source}: model.prompt_name must be text.")
+    prompt_name = _as_prompt_name(data.get("prompt_name"), f"{source}: model.prompt_name")
     return ModelConfig(
         endpoint_name=str(data.get("endpoint_name") or ""),
         temperature=float(temperature) if temperature is not None else None,
@@ -150,7 +161,9 @@ def apply_env_overrides(model: ModelConfig, env: Mapping[str, str] | None = None
             env["USE_PROMPT_REGISTRY"], "environment variable USE_PROMPT_REGISTRY"
         )
     if env.get("PROMPT_NAME"):
-        changes["prompt_name"] = env["PROMPT_NAME"]
+        changes["prompt_name"] = _as_prompt_name(
+            env["PROMPT_NAME"], "environment variable PROMPT_NAME"
+        )
     if env.get("PROMPT_VERSION"):
         changes["prompt_version"] = _as_version(
             env["PROMPT_VERSION"], "environment variable PROMPT_VERSION"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -70,13 +71,16 @@ def user_tags(tags: Mapping[str, str] | None) -> dict[str, str]:
 
 def display_uri(uri: str) -> str:
     """The tracking URI without credentials, safe to show."""
-    parts = urlsplit(uri)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    return uri
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: the host part cannot be told apart
+        scheme, sep, _ = uri.partition("://")
+        return f"{scheme}://…" if sep else "(invalid URI)"
+    if "@" not in parts.netloc:
+        return uri
+    # Everything up to the last '@' is user info; the rest keeps IPv6 brackets and port.
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def _when(ms: int | None) -> datetime:
@@ -156,7 +160,7 @@ class PromptRegistry:
         self.timeout_s = timeout_s
         # The stock client retries a dead server for minutes; a call here has a deadline instead.
         os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
-        os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(max(1, round(timeout_s))))
+        _raise_http_timeout(timeout_s)
         self._bounded = not self.uri.startswith("sqlite:")
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="promptui-registry")
         self._client: MlflowClient | None = None
@@ -327,7 +331,7 @@ class PromptRegistry:
             if not page:
                 raise NotFoundError(f"Prompt '{name}' has no versions.")
             mv = page[0]
-        elif text.isdigit() or re.fullmatch(r"[vV]\d+", text):
+        elif re.fullmatch(r"[vV]?[0-9]+", text):
             number = text.lstrip("vV")
             mv = self._call(what, lambda: store.get_model_version(name, number))
         else:
@@ -443,15 +447,21 @@ class PromptRegistry:
                 model_config=config or None,
             ),
         )
+        messages = (
+            tuple(ChatMessage(m["role"], m["content"]) for m in payload)
+            if isinstance(payload, list)
+            else ()
+        )
         return PromptVersion(
             name=name,
             version=int(pv.version),
             prompt_type="chat" if isinstance(payload, list) else "text",
             text=payload if isinstance(payload, str) else json.dumps(payload),
-            messages=tuple(ChatMessage(m["role"], m["content"]) for m in payload)
-            if isinstance(payload, list)
-            else (),
-            variables=tuple(pv.variables) if pv.variables else (),
+            messages=messages,
+            # Same order as a read gives (first use); MLflow's own is an unordered set.
+            variables=extract_variables(payload)
+            if isinstance(payload, str)
+            else message_variables(messages),
             commit_message=message,
             tags=user_tags(tags),
             model_config=config,
@@ -525,6 +535,14 @@ class PromptRegistry:
 
     def _store_checked(self) -> Any:
         return self._call("Connecting to the registry", self._store)
+
+
+def _raise_http_timeout(timeout_s: float) -> None:
+    """MLflow's per-request timeout is process-wide: keep it no shorter than any deadline here."""
+    wanted = max(1, math.ceil(timeout_s))
+    current = os.environ.get("MLFLOW_HTTP_REQUEST_TIMEOUT", "")
+    if not current.isdigit() or int(current) < wanted:
+        os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = str(wanted)
 
 
 def _versions_filter(name: str) -> str:

@@ -10,6 +10,7 @@ from promptui.errors import InvalidInputError
 from promptui.models import CHAT_ROLES, ChatMessage
 
 NAME_RULE = re.compile(r"^[a-zA-Z0-9_.-]+$")
+ALIAS_RULE = re.compile(r"^[\w-]+$")  # MLflow's alias rule: no dots, unlike names
 RESERVED_ALIAS = re.compile(r"^(latest|v\d+)$", re.IGNORECASE)
 MAX_TEMPLATE_CHARS = 100_000
 MAX_NAME_CHARS = 256
@@ -37,12 +38,15 @@ def check_name(name: str) -> str:
         raise InvalidInputError(
             f"The name is {len(name)} characters long; use at most {MAX_NAME_CHARS}."
         )
-    if not NAME_RULE.match(name):
-        bad = sorted({c for c in name if not NAME_RULE.match(c)})
+    if not NAME_RULE.fullmatch(name):
+        bad = sorted({c for c in name if not NAME_RULE.fullmatch(c)})
         shown = " ".join(repr(c) for c in bad[:5])
         raise InvalidInputError(
             f"A prompt name may contain only letters, digits, '_', '.' and '-' (found {shown})."
         )
+    if name == "." or name.startswith(".."):
+        # MLflow refuses names that read as file paths.
+        raise InvalidInputError(f"'{name}' reads as a file path; start the name with a letter.")
     return name
 
 
@@ -123,8 +127,8 @@ def check_alias(alias: str) -> str:
             f"'{alias}' is reserved: 'latest' always means the newest version and 'v<number>' "
             "names a version. Choose another alias, such as 'production' or 'champion'."
         )
-    if not NAME_RULE.match(alias):
-        raise InvalidInputError("An alias may contain only letters, digits, '_', '.' and '-'.")
+    if not ALIAS_RULE.fullmatch(alias):
+        raise InvalidInputError("An alias may contain only letters, digits, '_' and '-'.")
     return alias
 
 
