@@ -27,6 +27,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
+from promptui.models import ChatMessage  # re-exported: one message type for the whole app
+
 __all__ = [
     "ChatMessage",
     "DiffStats",
@@ -105,14 +107,6 @@ class DiffStats:
     words_added: int
     words_removed: int
     lines_changed: int
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    """One message of a chat template."""
-
-    role: str
-    content: str
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from promptui import models
 from promptui.diff import (
     ChatMessage,
     DiffStats,
@@ -335,6 +336,15 @@ def test_unified_diff_equal_and_labels_sanitized() -> None:
 
 def msg(role: str, content: str) -> ChatMessage:
     return ChatMessage(role, content)
+
+
+def test_chat_message_is_the_models_type() -> None:
+    # Versions from the registry carry promptui.models.ChatMessage; diff_chat takes them as is.
+    assert ChatMessage is models.ChatMessage
+    version_messages = (models.ChatMessage("user", "Hi {{name}}"),)
+    diffs = diff_chat(version_messages, [models.ChatMessage("user", "Hi {{name}}!")])
+    assert [d.kind for d in diffs] == ["changed"]
+    assert diffs[0].left is version_messages[0]
 
 
 SYS = msg("system", "You are a helpful assistant for {{company}}.")
