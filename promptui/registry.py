@@ -11,7 +11,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
@@ -516,8 +516,22 @@ class PromptRegistry:
         client = self._mlflow()
         self._call(f"Tag '{key}' of '{name}'", lambda: client.delete_prompt_tag(name, key))
 
-    def delete_version(self, name: str, version: int) -> None:
-        """Delete one version (its aliases go with it)."""
+    def delete_version(
+        self, name: str, version: int, *, confirmed_aliases: Collection[str] | None = None
+    ) -> None:
+        """Delete one version (its aliases go with it).
+
+        With `confirmed_aliases`, refuses (ConflictError) when the version holds an alias the
+        user did not confirm, e.g. one set by someone else meanwhile: one extra request.
+        """
+        if confirmed_aliases is not None:
+            held = sorted(a for a, v in self.get_aliases(name).items() if v == int(version))
+            unconfirmed = [a for a in held if a not in set(confirmed_aliases)]
+            if unconfirmed:
+                raise ConflictError(
+                    f"Version {version} of '{name}' now holds the alias(es) "
+                    f"{', '.join(unconfirmed)}; nothing was deleted. Review and confirm again."
+                )
         client = self._mlflow()
         self._call(
             f"Prompt '{name}' version {version}",

@@ -24,7 +24,12 @@ class PageSpec:
         return Path(self.path).stem
 
 
-PAGES: tuple[PageSpec, ...] = (PageSpec("pages/home.py", "Home", ":material/home:", default=True),)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", "Home", ":material/home:", default=True),
+    PageSpec("pages/prompts.py", "Prompts", ":material/list:"),
+    PageSpec("pages/prompt.py", "Prompt", ":material/description:"),
+    PageSpec("pages/edit.py", "Create / edit", ":material/edit:"),
+)
 
 
 def navigation() -> st.navigation:

@@ -1,0 +1,234 @@
+"""Create / edit: a new prompt, or a new version of one, with a diff before committing."""
+
+import streamlit as st
+
+from promptui.drafts import draft_from_version, new_draft, save_draft
+from promptui.errors import PromptUIError, StaleBaseError
+from promptui.ui import state
+from promptui.ui.editor import (
+    chat_editor,
+    discard_draft,
+    draft_diff,
+    get_draft,
+    model_config_editor,
+    name_field,
+    put_draft,
+    show_detected_variables,
+    show_problems,
+    text_editor,
+    type_field,
+    unfinished_drafts,
+)
+from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.layout import page_setup
+from promptui.ui.nav import open_editor, open_prompt, query_version
+
+page_setup("Create / edit")
+name = st.query_params.get("prompt", "").strip() or None
+slots = {}
+
+try:
+    existing = {p.name for p in state.list_prompts()}
+except PromptUIError as e:
+    show_error(e, retry_key="edit_retry")
+    st.stop()
+
+# --- a new prompt -------------------------------------------------------------------------
+if name is None:
+    st.title("Create prompt")
+    pick = st.selectbox(
+        "Or start a new version of an existing prompt",
+        sorted(existing),
+        index=None,
+        key="edit_pick",
+        placeholder="Choose a prompt",
+    )
+    if pick:
+        open_editor(pick)
+    for kept in unfinished_drafts():
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.info(
+            f"Unfinished draft: a new version of {md_code(kept.name)} (from v{kept.base_version}).",
+            icon="📝",
+        )
+        if c2.button("Continue", key=f"edit_continue:{kept.name}", width="stretch"):
+            open_editor(kept.name, kept.base_version)
+    draft = get_draft(None) or put_draft(None, new_draft())
+    name_field(draft)
+    slots["name"] = st.empty()
+    type_field(draft)
+    if draft.is_chat:
+        chat_editor(draft)
+    else:
+        text_editor(draft)
+    slots["template"] = st.empty()
+    show_detected_variables(draft)
+    draft.commit_message = st.text_input(
+        "Commit message", value=draft.commit_message, key="edit_w:+new:message"
+    )
+    slots["commit_message"] = st.empty()
+    draft.tags_text = st.text_area(
+        "Prompt tags",
+        value=draft.tags_text,
+        key="edit_w:+new:tags",
+        height=90,
+        placeholder="team=support\nproject=agent",
+        help="One key=value per line.",
+    )
+    slots["tags"] = st.empty()
+    with st.expander("Model settings", expanded=False):
+        model_config_editor(draft)
+    slots["model_config"] = st.empty()
+    c1, c2, _ = st.columns([1, 1, 3])
+    create = c1.button("Create prompt", type="primary", key="edit_create", width="stretch")
+    with c2.popover("Discard draft", width="stretch"):
+        if st.button("Yes, throw this draft away", key="edit_discard_new"):
+            discard_draft(None)
+            st.rerun()
+    if create:
+        draft.attempted = True
+    problems = draft.visible_problems(existing)
+    show_problems(slots, problems)
+    if create and problems:
+        st.error("Nothing was created: fix the marked fields first.", icon="✋")
+    elif create:
+        try:
+            created = save_draft(state.registry(), draft, author=state.current_user())
+        except PromptUIError as e:
+            state.invalidate()
+            show_error(e)
+        else:
+            state.invalidate()
+            discard_draft(None)
+            st.toast(f"Created {md_code(created.name)} version 1.")
+            open_prompt(created.name, created.version)
+    st.stop()
+
+# --- a new version of an existing prompt --------------------------------------------------
+st.title(f"New version of {md_escape(name)}")
+try:
+    detail = state.get_prompt(name)
+except PromptUIError as e:
+    show_error(e, retry_key="edit_retry_prompt")
+    st.stop()
+if detail.latest is None:
+    st.info("This prompt has no versions to start from.")
+    st.stop()
+
+wanted = query_version()
+draft = get_draft(name)
+requested = detail.version(wanted) if wanted else None
+if wanted and requested is None:
+    st.warning(f"Version {wanted} does not exist; starting from the latest.", icon="🔍")
+if draft is not None and requested is not None and requested.version != draft.base_version:
+    old_base = detail.version(draft.base_version or 0)
+    if old_base is not None and draft.same_as(old_base):
+        discard_draft(name)  # nothing typed yet: simply start from the requested version
+        draft = None
+    else:
+        st.warning(
+            f"You have an unfinished draft that started from v{draft.base_version}. "
+            f"Keep editing it, or discard it and start from v{requested.version}.",
+            icon="📝",
+        )
+        c1, c2, _ = st.columns([1, 1, 2])
+        if c1.button("Keep editing my draft", key="edit_keep", type="primary"):
+            open_editor(name, draft.base_version)
+        if c2.button(f"Discard it, start from v{requested.version}", key="edit_restart"):
+            discard_draft(name)
+            st.rerun()
+        st.stop()
+if draft is None:
+    draft = put_draft(
+        name, draft_from_version(requested or detail.latest, latest=detail.latest.version)
+    )
+base = detail.version(draft.base_version or 0) or detail.latest
+
+start = st.selectbox(
+    "Start from",
+    [v.version for v in detail.versions],
+    index=detail.versions.index(base),
+    format_func=lambda n: f"v{n}" + (" (latest)" if n == detail.latest.version else ""),
+    key=f"edit_start:{name}:{base.version}",
+    help="Choosing another version asks before it replaces changes you made.",
+)
+if start != base.version:
+    open_editor(name, start)
+
+if draft.stale_latest is not None:
+    newer = detail.version(draft.stale_latest)
+    by = f" by {md_escape(newer.author)}" if newer and newer.author else ""
+    st.warning(
+        f"**Version {draft.stale_latest}** was committed{by} after you opened this editor "
+        f"(on v{draft.seen_latest}). Nothing was committed: look at its changes first, so "
+        "you do not overwrite a colleague's work.",
+        icon="⚠️",
+    )
+    if newer is not None:
+        if newer.commit_message:
+            st.caption("Its commit message:")
+            st.text(newer.commit_message)
+        if st.toggle(f"Show my draft against v{newer.version}", key=f"edit_stale_diff:{name}"):
+            draft_diff(newer, draft)
+    c1, c2, _ = st.columns([2, 2, 1])
+    if c1.button(f"I reviewed v{draft.stale_latest}: commit on top of it", key="edit_rebase"):
+        draft.seen_latest, draft.stale_latest = draft.stale_latest, None
+        st.rerun()
+    if c2.button(f"Start over from v{draft.stale_latest}", key="edit_start_over"):
+        target = draft.stale_latest
+        discard_draft(name)
+        open_editor(name, target)
+
+if draft.is_chat:
+    chat_editor(draft)
+else:
+    text_editor(draft)
+slots["template"] = st.empty()
+show_detected_variables(draft)
+with st.expander("Model settings", expanded=False):
+    model_config_editor(draft)
+slots["model_config"] = st.empty()
+
+st.subheader(f"Changes against v{base.version}")
+unchanged = draft.same_as(base)
+if unchanged:
+    st.caption("No changes yet.")
+else:
+    draft_diff(base, draft)
+
+draft.commit_message = st.text_input(
+    "Commit message",
+    value=draft.commit_message,
+    key=f"edit_w:{name}:message",
+    placeholder="What changed and why",
+)
+slots["commit_message"] = st.empty()
+c1, c2, _ = st.columns([1, 1, 3])
+commit = c1.button("Commit version", type="primary", key="edit_commit", width="stretch")
+with c2.popover("Discard draft", width="stretch"):
+    if st.button("Yes, throw this draft away", key="edit_discard"):
+        discard_draft(name)
+        st.rerun()
+if commit:
+    draft.attempted = True
+problems = draft.visible_problems()
+show_problems(slots, problems)
+if commit and problems:
+    st.error("Nothing was committed: fix the marked fields first.", icon="✋")
+elif commit and unchanged:
+    st.error(f"Nothing changed against v{base.version}; there is nothing to commit.", icon="✋")
+elif commit:
+    try:
+        committed = save_draft(state.registry(), draft, author=state.current_user())
+    except StaleBaseError as e:
+        draft.stale_latest = e.latest_version
+        state.invalidate()
+        st.rerun()
+    except PromptUIError as e:
+        state.invalidate()
+        show_error(e)
+    else:
+        state.invalidate()
+        discard_draft(name)
+        st.toast(f"Committed version {committed.version} of {md_code(name)}.")
+        open_prompt(name, committed.version)

@@ -1,0 +1,127 @@
+"""Prompt: one prompt's versions, the selected version, how to use it, its tags."""
+
+import streamlit as st
+
+from promptui.errors import PromptUIError
+from promptui.models import PromptDetail, PromptVersion
+from promptui.tables import versions_frame
+from promptui.ui import state
+from promptui.ui.feedback import md_escape, show_error
+from promptui.ui.layout import page_setup
+from promptui.ui.nav import PROMPTS_PAGE, open_editor, query_version
+from promptui.ui.prompt_tags import tag_editor
+from promptui.ui.prompt_views import (
+    alias_chips,
+    ask_delete,
+    delete_dialog,
+    show_mapping,
+    show_template,
+    show_variables,
+    try_it,
+    use_this_prompt,
+    version_header,
+)
+
+page_setup("Prompt")
+name = st.query_params.get("prompt", "").strip()
+
+if not name:
+    st.title("Prompt")
+    try:
+        names = [p.name for p in state.list_prompts()]
+    except PromptUIError as e:
+        show_error(e, retry_key="prompt_retry_list")
+        st.stop()
+    choice = st.selectbox("Open a prompt", names, index=None, key="prompt_pick")
+    if choice:
+        st.query_params["prompt"] = choice
+        st.rerun()
+    st.page_link(PROMPTS_PAGE, label="Browse and search all prompts", icon=":material/list:")
+    st.stop()
+
+st.title(md_escape(name))
+try:
+    detail: PromptDetail = state.get_prompt(name)
+except PromptUIError as e:
+    show_error(e, retry_key="prompt_retry")
+    st.page_link(PROMPTS_PAGE, label="Back to all prompts", icon=":material/list:")
+    st.stop()
+
+if detail.aliases:
+    st.markdown(alias_chips(f"{a} → v{v}" for a, v in detail.aliases.items()))
+
+if not detail.versions:
+    st.info("This prompt has no versions left.")
+    tag_editor(detail, key_prefix="prompt_tag")
+    st.stop()
+
+wanted = query_version()
+selected: PromptVersion = detail.version(wanted) if wanted else detail.latest  # type: ignore[assignment]
+if selected is None:
+    st.warning(f"Version {wanted} of this prompt does not exist; showing the latest.", icon="🔍")
+    selected = detail.latest  # type: ignore[assignment]
+index = detail.versions.index(selected)
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.subheader("Versions")
+    event = st.dataframe(
+        versions_frame(detail),
+        key=f"prompt_versions:{name}:{selected.version}",
+        on_select="rerun",
+        selection_mode="single-row",
+        selection_default={"selection": {"rows": [index]}},
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "version": st.column_config.NumberColumn(format="v%d", width="small"),
+            "aliases": st.column_config.ListColumn(),
+            "created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
+        },
+    )
+    rows = event.selection.rows
+    if rows and rows[0] != index:
+        st.query_params["version"] = str(detail.versions[rows[0]].version)
+        st.rerun()
+
+with right:
+    chosen = st.selectbox(
+        "Version",
+        [v.version for v in detail.versions],
+        index=index,
+        format_func=lambda n: f"v{n}" + (" (latest)" if n == detail.versions[0].version else ""),
+        key=f"prompt_version_pick:{name}:{selected.version}",
+    )
+    if chosen != selected.version:
+        st.query_params["version"] = str(chosen)
+        st.rerun()
+    version_header(selected)
+    c1, c2 = st.columns(2)
+    if c1.button(
+        f"New version from v{selected.version}",
+        key="prompt_edit",
+        type="primary",
+        icon=":material/edit:",
+    ):
+        open_editor(name, selected.version)
+    if c2.button(f"Delete v{selected.version}…", key="prompt_delete", icon=":material/delete:"):
+        ask_delete(name, selected.version)
+
+    template_tab, use_tab, try_tab, details_tab = st.tabs(
+        ["Template", "Use this prompt", "Try it", "Settings & tags"]
+    )
+    with template_tab:
+        show_variables(selected.variables)
+        show_template(selected)
+    with use_tab:
+        use_this_prompt(selected)
+    with try_tab:
+        try_it(selected, key_prefix="prompt_try")
+    with details_tab:
+        show_mapping("Model settings", selected.model_config, "No model settings stored.")
+        show_mapping("Version tags", selected.tags, "No version tags.")
+
+st.divider()
+tag_editor(detail, key_prefix="prompt_tag")
+
+delete_dialog(detail)

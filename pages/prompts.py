@@ -1,0 +1,79 @@
+"""Prompts: every prompt in one table, searchable without another request."""
+
+import streamlit as st
+
+from promptui.demo import seed_demo
+from promptui.errors import PromptUIError
+from promptui.search import filter_prompts
+from promptui.tables import page_count, page_of, prompts_frame
+from promptui.ui import state
+from promptui.ui.feedback import show_error
+from promptui.ui.layout import page_setup
+from promptui.ui.nav import open_editor, open_prompt
+
+page_setup("Prompts")
+st.title("Prompts")
+
+try:
+    prompts = state.list_prompts()
+except PromptUIError as e:
+    show_error(e, retry_key="prompts_retry")
+    st.stop()
+
+if not prompts:
+    st.info(
+        "This registry holds no prompts yet. Create one, or load the demo prompts to look around."
+    )
+    c1, c2, _ = st.columns([1, 1, 3])
+    if c1.button("Create prompt", type="primary", key="prompts_create_empty"):
+        open_editor()
+    if c2.button("Load demo prompts", key="prompts_demo"):
+        try:
+            with st.spinner("Loading the demo prompts…"):
+                created = seed_demo(state.registry())
+        except PromptUIError as e:
+            show_error(e)
+        else:
+            state.invalidate()
+            st.toast(f"Loaded {len(created)} demo prompts.")
+            st.rerun()
+    st.stop()
+
+c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+query = c1.text_input(
+    "Search",
+    key="prompts_search",
+    type="search",
+    live=True,
+    placeholder="name, text, alias or key=value",
+    help="Words match names, the latest text, aliases and tags; `key=value` matches a tag.",
+)
+if c2.button("Create prompt", key="prompts_create", width="stretch"):
+    open_editor()
+
+found = filter_prompts(prompts, query)
+pages = page_count(len(found))
+page = 1
+if pages > 1:
+    page = int(st.number_input("Page", 1, pages, 1, key="prompts_page", width=160))
+shown = page_of(found, page)
+st.caption(
+    f"{len(found):,} of {len(prompts):,} prompts"
+    + (f" · page {page} of {pages}" if pages > 1 else "")
+    + " · select a row to open the prompt"
+)
+event = st.dataframe(
+    prompts_frame(shown),
+    key="prompts_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "latest": st.column_config.NumberColumn("latest", format="v%d", width="small"),
+        "last modified": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
+    },
+)
+rows = event.selection.rows
+if rows and rows[0] < len(shown):
+    open_prompt(shown[rows[0]].name)

@@ -1,0 +1,83 @@
+"""The tables the prompt pages show, built from the service layer's dataclasses (pure pandas)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import pandas as pd
+
+from promptui.models import PromptDetail, PromptSummary
+
+T = TypeVar("T")
+
+ROWS_PER_PAGE = 1000
+PROMPT_COLUMNS = ("name", "latest", "aliases", "tags", "last modified", "type")
+VERSION_COLUMNS = ("version", "aliases", "commit message", "created", "author")
+
+
+def _naive_utc(when: datetime) -> datetime:
+    # Tables show UTC without a zone: tz-aware columns make pandas warn inside st.dataframe.
+    return when.astimezone(UTC).replace(tzinfo=None)
+
+
+def alias_labels(aliases: Mapping[str, int]) -> list[str]:
+    """`["production → v3", "champion → v4"]`, shown as chips."""
+    return [f"{alias} → v{version}" for alias, version in aliases.items()]
+
+
+def tag_labels(tags: Mapping[str, str]) -> list[str]:
+    """`["key=value", ...]`, sorted by key."""
+    return [f"{key}={value}" for key, value in sorted(tags.items())]
+
+
+def prompts_frame(summaries: Sequence[PromptSummary]) -> pd.DataFrame:
+    """One row per prompt, in the order given."""
+    rows = [
+        (
+            s.name,
+            s.latest_version,
+            alias_labels(s.aliases),
+            tag_labels(s.tags),
+            _naive_utc(s.updated_at),
+            s.prompt_type,
+        )
+        for s in summaries
+    ]
+    return pd.DataFrame(rows, columns=list(PROMPT_COLUMNS))
+
+
+def versions_frame(detail: PromptDetail) -> pd.DataFrame:
+    """One row per version, newest first."""
+    rows = [
+        (
+            v.version,
+            list(v.aliases),
+            v.commit_message,
+            _naive_utc(v.created_at),
+            v.author or "",
+        )
+        for v in detail.versions
+    ]
+    return pd.DataFrame(rows, columns=list(VERSION_COLUMNS))
+
+
+def mapping_frame(values: Mapping[str, object], key: str = "key") -> pd.DataFrame:
+    """Tags or model settings as two text columns."""
+    rows = [
+        (k, ", ".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in values.items()
+    ]
+    return pd.DataFrame(rows, columns=[key, "value"])
+
+
+def page_count(total: int, per_page: int = ROWS_PER_PAGE) -> int:
+    """How many pages `total` rows take (at least one)."""
+    return max(1, math.ceil(total / per_page))
+
+
+def page_of(items: Sequence[T], page: int, per_page: int = ROWS_PER_PAGE) -> Sequence[T]:
+    """Rows of one page (1-based; out-of-range pages are clamped)."""
+    page = min(max(page, 1), page_count(len(items), per_page))
+    return items[(page - 1) * per_page : page * per_page]

@@ -1,0 +1,229 @@
+"""The prompt editor's widgets and where drafts live between page switches.
+
+A draft is kept in session state under an `edit_` key per prompt. Widget values are dropped
+when their page is not rendered, so every widget starts from the draft and writes back to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from promptui.diff import diff_chat, diff_lines, diff_mapping, diff_variables
+from promptui.drafts import Draft, role_options
+from promptui.models import CHAT_ROLES, PromptVersion
+from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
+from promptui.ui.feedback import md_code, md_escape
+
+NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
+
+
+def draft_key(name: str | None) -> str:
+    """The session key of the draft for `name` (None: a new prompt)."""
+    return f"edit_draft:{name or NEW}"
+
+
+def _widget_prefix(name: str | None) -> str:
+    return f"edit_w:{name or NEW}:"
+
+
+def _prefix(draft: Draft) -> str:
+    return _widget_prefix(None if draft.is_new else draft.name)
+
+
+def get_draft(name: str | None) -> Draft | None:
+    """The unfinished draft for `name`, if there is one."""
+    return st.session_state.get(draft_key(name))
+
+
+def unfinished_drafts() -> list[Draft]:
+    """Drafts of new versions kept in this browser session, by prompt name."""
+    drafts = [v for k, v in st.session_state.items() if str(k).startswith("edit_draft:")]
+    return sorted((d for d in drafts if not d.is_new), key=lambda d: d.name)
+
+
+def put_draft(name: str | None, draft: Draft) -> Draft:
+    """Keep `draft` for the rest of the browser session."""
+    st.session_state[draft_key(name)] = draft
+    return draft
+
+
+def discard_draft(name: str | None) -> None:
+    """Forget the draft and its widgets' values (done only on purpose or after a commit)."""
+    prefix = _widget_prefix(name)
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+    st.session_state.pop(draft_key(name), None)
+
+
+def show_problems(slots: Mapping[str, DeltaGenerator], problems: Mapping[str, str]) -> None:
+    """Each field's problem in the slot under that field (filled after every field ran)."""
+    for field, slot in slots.items():
+        if field in problems:
+            slot.error(md_escape(problems[field]), icon="✋")
+
+
+def name_field(draft: Draft) -> None:
+    """The new prompt's name."""
+    draft.name = st.text_input(
+        "Name",
+        value=draft.name,
+        key=_widget_prefix(None) + "name",
+        live=True,
+        max_chars=256,
+        placeholder="e.g. support-agent-system",
+        help="Letters, digits, '_', '.' and '-'. The name cannot change later.",
+    ).strip()
+
+
+def type_field(draft: Draft) -> None:
+    """Text or chat, for a new prompt."""
+    chosen = st.segmented_control(
+        "Template type",
+        ["text", "chat"],
+        default=draft.prompt_type,
+        required=True,
+        key=_widget_prefix(None) + "type",
+        format_func=lambda t: "Text" if t == "text" else "Chat (messages)",
+    )
+    draft.set_type(chosen or "text")
+
+
+def text_editor(draft: Draft) -> None:
+    """The text template."""
+    draft.text = st.text_area(
+        "Template",
+        value=draft.text,
+        key=_prefix(draft) + "text",
+        height=320,
+        placeholder="You are a helpful assistant. Answer the {{question}}.",
+        help="Write variables as {{name}}. Press Ctrl+Enter or click outside to update.",
+    )
+
+
+def _move(draft: Draft, message_id: int, offset: int) -> None:
+    draft.move_message(message_id, offset)
+
+
+def _remove(draft: Draft, message_id: int) -> None:
+    draft.remove_message(message_id)
+
+
+def _add(draft: Draft) -> None:
+    draft.add_message("user" if draft.messages else "system", "")
+
+
+def chat_editor(draft: Draft) -> None:
+    """The messages of a chat template: role, content, move up/down, remove, add."""
+    prefix = _prefix(draft)
+    count = len(draft.messages)
+    for i, m in enumerate(draft.messages):
+        with st.container(border=True):
+            c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+            options = role_options(m.role)
+            m.role = c1.selectbox(
+                f"Message {i + 1} role",
+                options,
+                index=options.index(m.role),
+                key=f"{prefix}role:{m.id}",
+                format_func=lambda r: r if r in CHAT_ROLES else f"{r} (not allowed)",
+            )
+            c2.button(
+                "↑", key=f"{prefix}up:{m.id}", help="Move up", disabled=i == 0,
+                on_click=_move, args=(draft, m.id, -1), width="stretch",
+            )  # fmt: skip
+            c3.button(
+                "↓", key=f"{prefix}down:{m.id}", help="Move down", disabled=i == count - 1,
+                on_click=_move, args=(draft, m.id, 1), width="stretch",
+            )  # fmt: skip
+            c4.button(
+                "✕", key=f"{prefix}remove:{m.id}", help="Remove this message",
+                on_click=_remove, args=(draft, m.id), width="stretch",
+            )  # fmt: skip
+            m.content = st.text_area(
+                f"Message {i + 1} content",
+                value=m.content,
+                key=f"{prefix}content:{m.id}",
+                height=140,
+                label_visibility="collapsed",
+                placeholder="Message text, with {{variables}}",
+            )
+    st.button(
+        "Add message", key=f"{prefix}add", icon=":material/add:", on_click=_add, args=(draft,)
+    )
+
+
+def model_config_editor(draft: Draft) -> None:
+    """Model settings stored with the version (the fields of MLflow's own form)."""
+    prefix = _prefix(draft)
+    c1, c2 = st.columns(2)
+    draft.model_name = c1.text_input(
+        "Model", value=draft.model_name, key=f"{prefix}model", placeholder="e.g. gpt-4o-mini"
+    )
+    draft.temperature = c2.number_input(
+        "Temperature", min_value=0.0, value=draft.temperature, step=0.1,
+        key=f"{prefix}temperature", placeholder="model default",
+    )  # fmt: skip
+    c3, c4 = st.columns(2)
+    max_tokens = c3.number_input(
+        "Max tokens", min_value=1, value=draft.max_tokens, step=1,
+        key=f"{prefix}max_tokens", placeholder="model default",
+    )  # fmt: skip
+    draft.max_tokens = int(max_tokens) if max_tokens is not None else None
+    draft.top_p = c4.number_input(
+        "Top-p", min_value=0.0, max_value=1.0, value=draft.top_p, step=0.05,
+        key=f"{prefix}top_p", placeholder="model default",
+    )  # fmt: skip
+    draft.stop_text = st.text_area(
+        "Stop sequences", value=draft.stop_text, key=f"{prefix}stop", height=80,
+        help="One per line.",
+    )  # fmt: skip
+    if draft.other_config:
+        kept = ", ".join(md_code(k) for k in draft.other_config)
+        st.caption(f"Also kept from the base version: {kept}.")
+
+
+def show_detected_variables(draft: Draft) -> None:
+    """The variables the draft uses right now."""
+    variables = draft.variables()
+    if variables:
+        st.markdown("**Variables:** " + " ".join(md_code("{{" + v + "}}") for v in variables))
+    else:
+        st.caption("No variables yet: write {{name}} where a value goes.")
+
+
+def draft_diff(base: PromptVersion, draft: Draft, *, right_title: str = "your draft") -> None:
+    """What the draft changes against `base`: template, variables and model settings."""
+    left_title = f"v{base.version}"
+    if draft.prompt_type == "chat" and base.is_chat:
+        body = chat_html(
+            diff_chat(base.messages, draft.chat_messages()),
+            mode="side",
+            left_title=left_title,
+            right_title=right_title,
+        )
+    else:
+        draft_text = draft.text if draft.prompt_type == "text" else str(draft.template())
+        body = side_by_side_html(
+            diff_lines(base.text, draft_text), left_title=left_title, right_title=right_title
+        )
+    st.html(DIFF_CSS + body)
+    change = diff_variables(base.variables, draft.variables())
+    if change.added or change.removed:
+        added = " ".join(md_code(v) for v in change.added) or "none"
+        removed = " ".join(md_code(v) for v in change.removed) or "none"
+        st.markdown(f"**Variables** added: {added} · removed: {removed}")
+    config = [c for c in diff_mapping(base.model_config, draft.model_config()) if c.kind != "equal"]
+    if config:
+        st.markdown("**Model settings**")
+        st.dataframe(
+            pd.DataFrame(
+                [(c.key, c.left or "", c.right or "") for c in config],
+                columns=["setting", left_title, right_title],
+            ),
+            hide_index=True,
+            width="stretch",
+        )

@@ -1,0 +1,56 @@
+"""Running the app in AppTest against a test's own registry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.servers import PROJECT_DIR
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches() -> Iterator[None]:
+    """`st.cache_data` is shared by every AppTest in the process: start and end empty."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def start_app(monkeypatch: pytest.MonkeyPatch, uri: str) -> AppTest:
+    """The app, run once on its home page, talking to the registry at `uri`."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("PROMPTUI_USER", "tester@example.com")
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(at: AppTest, page: str, **params: str | int) -> AppTest:
+    """Open `pages/<page>.py` with these query parameters, as a link would."""
+    at.query_params.clear()
+    at.query_params.update({k: str(v) for k, v in params.items()})
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def unescape(markdown: str) -> str:
+    """Text as Markdown shows it: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def titles(at: AppTest) -> list[str]:
+    """Page titles as the user reads them."""
+    return [unescape(t.value) for t in at.title]
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    """Values of every element of one kind (`code`, `markdown`, `warning`, ...)."""
+    return [e.value for e in getattr(at, kind)]

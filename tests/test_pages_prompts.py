@@ -1,0 +1,328 @@
+"""AppTest: the prompts list (search, select, paging, empty state) and the prompt page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+from benchmarks.seed import bulk_seed
+from promptui.instrument import count_requests
+from promptui.models import ChatMessage
+from promptui.registry import PromptRegistry
+from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, titles
+from tests.servers import Server
+
+__all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
+
+
+def _story(reg: PromptRegistry, name: str) -> None:
+    """Three versions, two aliases and two tags."""
+    reg.create_prompt(
+        name,
+        "Answer {{question}}.",
+        "first",
+        tags={"team": "support", "project": "agent"},
+        model_config={"model_name": "gpt-4o-mini", "temperature": 0.1},
+        author="ana@example.com",
+    )
+    reg.commit_version(name, "Answer {{question}} about {{topic}}.", "add topic")
+    reg.commit_version(name, "Answer {{question}} about {{topic}} briefly.", "be brief")
+    reg.set_alias(name, "production", 2)
+    reg.set_alias(name, "champion", 3)
+
+
+# -- prompts page ---------------------------------------------------------------------------
+
+
+def test_empty_registry_offers_demo_and_create(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    assert "no prompts yet" in texts(at, "info")[0]
+    assert not at.dataframe
+    at.button(key="prompts_demo").click().run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["name"]) == [
+        "agent-chat-prompt",
+        "agent-system-prompt",
+        "sql-explainer",
+    ]
+    at.button(key="prompts_create").click().run()
+    assert titles(at) == ["Create prompt"]
+
+
+def test_empty_state_create_button_opens_the_editor(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.button(key="prompts_create_empty").click().run()
+    assert titles(at) == ["Create prompt"]
+
+
+def test_table_shows_each_prompt_once_with_its_columns(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    reg.create_prompt("chatty", (ChatMessage("user", "{{q}}"),), "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["name", "latest", "aliases", "tags", "last modified", "type"]
+    rows = {r["name"]: r for r in frame.to_dict("records")}
+    assert rows["story"]["latest"] == 3
+    assert list(rows["story"]["aliases"]) == ["champion → v3", "production → v2"]
+    assert list(rows["story"]["tags"]) == ["project=agent", "team=support"]
+    assert (rows["story"]["type"], rows["chatty"]["type"]) == ("text", "chat")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sto", ["story"]),  # name
+        ("team=support", ["story"]),  # tag key=value
+        ("team=", ["story"]),  # tag key
+        ("briefly", ["story"]),  # latest version's text
+        ("about", ["story"]),
+        ("topic", ["story"]),
+        ("{{q}}", ["chatty"]),  # chat text
+        ("nothing-like-this", []),
+    ],
+)
+def test_search_over_name_tags_and_latest_text(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str, query: str, expected: list[str]
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    reg.create_prompt("chatty", (ChatMessage("user", "{{q}}"),), "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.text_input(key="prompts_search").input(query).run()
+    assert list(at.dataframe[0].value["name"]) == expected
+    assert f"{len(expected)} of 2 prompts" in at.caption[0].value
+
+
+def test_old_versions_text_is_not_searched(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    reg.create_prompt("p", "first words", "v1")
+    reg.commit_version("p", "second words", "v2")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.text_input(key="prompts_search").input("first").run()
+    assert at.dataframe[0].value.empty
+
+
+def test_selecting_a_row_opens_the_prompt(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    reg.create_prompt("zeta", "z", "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.text_input(key="prompts_search").input("zeta").run()
+    at.session_state["prompts_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params == {"prompt": "zeta"}
+    assert titles(at) == ["zeta"]
+
+
+def test_more_than_1000_prompts_page_through(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    bulk_seed(Path(sqlite_uri.removeprefix("sqlite:///")), prompts=1050, versions=1)
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    assert len(at.dataframe[0].value) == 1000
+    assert "page 1 of 2" in at.caption[0].value
+    at.number_input(key="prompts_page").set_value(2).run()
+    frame = at.dataframe[0].value
+    assert (len(frame), frame["name"].iloc[-1]) == (50, "bench-01049")
+    at.text_input(key="prompts_search").input("team=team-3").run()
+    assert len(at.dataframe[0].value) == 150
+    assert not at.number_input  # one page left
+
+
+def test_reruns_make_no_registry_request(
+    monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    _story(reg, unique_name)
+    at = start_app(monkeypatch, mlflow_server.url)
+    st.cache_data.clear()
+    with count_requests() as first:
+        open_page(at, "prompts")
+    assert first.count == 1  # the list: one request per 1,000 prompts
+    with count_requests() as typing:
+        at.text_input(key="prompts_search").input(unique_name).run()
+        at.text_input(key="prompts_search").input(f"{unique_name} team=support").run()
+    assert typing.count == 0
+    assert list(at.dataframe[0].value["name"]) == [unique_name]
+    with count_requests() as opening:
+        at.session_state["prompts_table"] = {"selection": {"rows": [0], "columns": []}}
+        at.run()
+    assert titles(at) == [unique_name]
+    assert opening.count == 2  # the prompt with all its versions, sent at once
+    with count_requests() as browsing:
+        at.switch_page("pages/prompt.py")
+        at.selectbox(key=f"prompt_version_pick:{unique_name}:3").set_value(1).run()
+        at.text_area(key=f"prompt_try:{unique_name}:question").input("why?").run()
+    assert browsing.count == 0
+    assert "Version 1" in " ".join(texts(at, "markdown"))
+
+
+# -- prompt page ----------------------------------------------------------------------------
+
+
+def test_deep_link_shows_the_version_and_the_history(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    _story(PromptRegistry(sqlite_uri), "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=2)
+    assert titles(at) == ["story"]
+    versions = at.dataframe[0].value
+    assert list(versions["version"]) == [3, 2, 1]
+    assert list(versions["commit message"]) == ["be brief", "add topic", "first"]
+    assert [list(a) for a in versions["aliases"]] == [["champion"], ["production"], []]
+    assert list(versions["author"])[2] == "ana@example.com"
+    markdown = " ".join(texts(at, "markdown"))
+    assert "**Version 2**" in markdown
+    assert ":violet-badge[production]" in markdown
+    assert "Answer {{question}} about {{topic}}." in texts(at, "code")
+    assert "` {{question}} ` ` {{topic}} `" in markdown
+    assert "add topic" in texts(at, "text")
+
+
+def test_unknown_version_falls_back_to_latest_and_unknown_prompt_is_named(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    _story(PromptRegistry(sqlite_uri), "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=9)
+    assert "Version 9 of this prompt does not exist" in texts(at, "warning")[0]
+    assert "**Version 3**" in " ".join(texts(at, "markdown"))
+    open_page(at, "prompt", prompt="missing-prompt")
+    assert "does not exist" in texts(at, "warning")[0]
+    open_page(at, "prompt")
+    assert at.selectbox(key="prompt_pick").options == ["story"]
+
+
+def test_choosing_another_version(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:
+    _story(PromptRegistry(sqlite_uri), "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story")
+    assert "**Version 3**" in " ".join(texts(at, "markdown"))
+    at.selectbox(key="prompt_version_pick:story:3").set_value(1).run()
+    assert at.query_params == {"prompt": "story", "version": "1"}
+    assert "**Version 1**" in " ".join(texts(at, "markdown"))
+    at.session_state["prompt_versions:story:1"] = {"selection": {"rows": [1], "columns": []}}
+    at.run()
+    assert at.query_params["version"] == "2"
+    assert "**Version 2**" in " ".join(texts(at, "markdown"))
+
+
+def test_chat_version_is_shown_message_by_message(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    messages = (
+        ChatMessage("system", "You help {{team}}."),
+        ChatMessage("user", "{{question}}"),
+        ChatMessage("assistant", "Sure."),
+    )
+    PromptRegistry(sqlite_uri).create_prompt("chatty", messages, "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="chatty")
+    assert len(at.chat_message) >= 3
+    captions = texts(at, "caption")
+    assert {"1\\. system", "2\\. user", "3\\. assistant"} <= set(captions)
+    codes = texts(at, "code")
+    assert codes[:3] == ["You help {{team}}.", "{{question}}", "Sure."]
+
+
+def test_use_this_prompt_gives_uris_and_snippet(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    _story(PromptRegistry(sqlite_uri), "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=2)
+    codes = texts(at, "code")
+    assert "prompts:/story/2" in codes
+    assert "prompts:/story@production" in codes
+    snippet = next(c for c in codes if c.startswith("import mlflow"))
+    assert 'load_prompt("prompts:/story@production")' in snippet
+    assert 'prompt.format(question="<question>", topic="<topic>")' in snippet
+
+
+def test_try_it_renders_and_names_missing_variables(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    _story(PromptRegistry(sqlite_uri), "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story")
+    at.text_area(key="prompt_try:story:question").input("Why is the sky blue?").run()
+    assert not at.exception
+    assert "Answer Why is the sky blue? about {{topic}} briefly." in texts(at, "code")
+    missing = " ".join(texts(at, "info"))
+    assert "topic" in missing and "question" not in missing
+    at.text_area(key="prompt_try:story:topic").input("physics").run()
+    assert "Answer Why is the sky blue? about physics briefly." in texts(at, "code")
+    assert not at.info
+
+
+def test_prompt_tags_add_edit_delete(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story")
+    at.text_input(key="prompt_tag:new_key").input("use-case")
+    at.text_input(key="prompt_tag:new_value").input("faq")
+    at.button(key="FormSubmitter:prompt_tag:add:story-Add tag").click().run()
+    assert not at.exception
+    assert reg.get_prompt("story").tags["use-case"] == "faq"
+    team = next(t for t in at.text_input if t.value == "support")
+    team.input("billing").run()
+    save = next(b for b in at.button if b.label == "Save" and not b.disabled)
+    save.click().run()
+    assert reg.get_prompt("story").tags["team"] == "billing"
+    project_row = [t.value for t in at.markdown].index("` project `")
+    assert project_row >= 0
+    delete = [b for b in at.button if b.label == "Delete"]
+    delete[0].click().run()  # rows are sorted by key: project first
+    assert reg.get_prompt("story").tags == {"team": "billing", "use-case": "faq"}
+    at.text_input(key="prompt_tag:new_key").input("mlflow.prompt.is_prompt")
+    at.text_input(key="prompt_tag:new_value").input("false")
+    at.button(key="FormSubmitter:prompt_tag:add:story-Add tag").click().run()
+    assert "reserved" in texts(at, "error")[0]
+    assert "mlflow.prompt.is_prompt" not in reg.get_prompt("story").tags
+
+
+def test_delete_version_asks_first(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=1)
+    at.button(key="prompt_delete").click().run()
+    assert "a deleted version cannot be restored" in " ".join(texts(at, "markdown"))
+    assert not at.checkbox  # v1 holds no alias: one confirmation is enough
+    at.button(key="prompt_delete_cancel").click().run()
+    assert "prompt_delete_ok" not in {b.key for b in at.button}  # the dialog closed
+    assert [v.version for v in reg.get_prompt("story").versions] == [3, 2, 1]
+    at.button(key="prompt_delete").click().run()
+    at.button(key="prompt_delete_ok").click().run()
+    assert not at.exception
+    assert [v.version for v in reg.get_prompt("story").versions] == [3, 2]
+    assert "version" not in at.query_params
+    assert "**Version 3**" in " ".join(texts(at, "markdown"))
+
+
+def test_deleting_a_version_with_aliases_needs_a_second_confirmation(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=2)
+    at.button(key="prompt_delete").click().run()
+    assert "production" in " ".join(texts(at, "warning"))
+    assert at.button(key="prompt_delete_ok").disabled
+    assert [v.version for v in reg.get_prompt("story").versions] == [3, 2, 1]
+    at.checkbox(key="prompt_delete_aliases_ok").check().run()
+    # Someone adds another alias to v2 meanwhile: the confirmation no longer covers it.
+    reg.set_alias("story", "staging", 2)
+    at.button(key="prompt_delete_ok").click().run()
+    assert "staging" in " ".join(texts(at, "warning"))
+    assert [v.version for v in reg.get_prompt("story").versions] == [3, 2, 1]
+    reg.delete_alias("story", "staging")
+    at.button(key="prompt_delete_ok").click().run()
+    assert [v.version for v in reg.get_prompt("story").versions] == [3, 1]
+    assert reg.get_aliases("story") == {"champion": 3}
