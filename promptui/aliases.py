@@ -15,8 +15,8 @@ from itertools import pairwise
 from promptui import diff
 from promptui.config import EnvConfig, load_settings
 from promptui.errors import ConflictError, InvalidInputError, PromptUIError
-from promptui.history import AliasEvent, AliasHistory, last_recorded
-from promptui.models import PromptDetail, PromptVersion
+from promptui.history import AliasEvent, AliasHistory, last_recorded, reconcile
+from promptui.models import ChatMessage, PromptDetail, PromptVersion
 from promptui.registry import UNSET, PromptRegistry
 
 _locks: dict[tuple[str, str, str], threading.Lock] = {}
@@ -125,6 +125,35 @@ def remove_alias(
         return _recorded(history, name, alias, move.from_version, None, reason, user)
 
 
+def record_outside_changes(
+    registry: PromptRegistry,
+    history: AliasHistory,
+    name: str,
+    aliases: Mapping[str, int],
+    events: Sequence[AliasEvent],
+) -> list[AliasEvent]:
+    """Record alias changes made outside promptui; returns what was recorded.
+
+    `aliases` and `events` may come from caches of different ages, so a mismatch is first
+    confirmed on fresh reads (two requests, only when something looks changed).
+    """
+    suspects = sorted({e.alias for e in reconcile(name, aliases, events)})
+    if not suspects:
+        return []
+    locks = [_move_lock(registry, name, alias) for alias in suspects]
+    for lock in locks:
+        lock.acquire()
+    try:
+        fresh_aliases = registry.get_aliases(name)
+        changes = [
+            e for e in reconcile(name, fresh_aliases, history.events(name)) if e.alias in suspects
+        ]
+        return history.record_all(changes)
+    finally:
+        for lock in reversed(locks):
+            lock.release()
+
+
 def rollback_target(events: Iterable[AliasEvent], alias: str) -> int | None:
     """The version `alias` held before its last recorded change (None: none known)."""
     last = last_recorded(events).get(alias)
@@ -152,10 +181,8 @@ class AliasChangePreview:
         return bool(self.messages)
 
 
-def _chat(version: PromptVersion | None) -> list[diff.ChatMessage]:
-    if version is None or not version.is_chat:
-        return []
-    return [diff.ChatMessage(m.role, m.content) for m in version.messages]
+def _messages(version: PromptVersion | None) -> tuple[ChatMessage, ...]:
+    return version.messages if version is not None and version.is_chat else ()
 
 
 def alias_change_preview(
@@ -167,7 +194,7 @@ def alias_change_preview(
     rows: tuple[diff.Row, ...] = ()
     messages: tuple[diff.MessageDiff, ...] = ()
     if (old is None or old.is_chat) and (new is None or new.is_chat) and (old or new):
-        messages = tuple(diff.diff_chat(_chat(old), _chat(new)))
+        messages = tuple(diff.diff_chat(_messages(old), _messages(new)))
     else:
         rows = tuple(diff.diff_lines(old.text if old else "", new.text if new else ""))
     variables = diff.diff_variables(old.variables if old else (), new.variables if new else ())

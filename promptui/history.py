@@ -275,7 +275,7 @@ def reconcile(
                     to_version=current,
                     at=at,
                     user=None,
-                    reason="changed outside promptui",
+                    reason="",
                     source="outside",
                 )
             )

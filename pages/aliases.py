@@ -1,0 +1,71 @@
+"""Aliases: the board (drag or keyboard), rollback and the alias history of one prompt."""
+
+import streamlit as st
+
+from promptui.aliases import protected_aliases
+from promptui.errors import PromptUIError
+from promptui.ui import state
+from promptui.ui.alias_actions import (
+    AliasActions,
+    MoveRequest,
+    history_chart,
+    history_table,
+    keyboard_moves,
+    load_history,
+    rollback_buttons,
+)
+from promptui.ui.alias_board import alias_board
+from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.layout import page_setup
+
+page_setup("Aliases")
+st.title("Aliases")
+
+name = st.query_params.get("prompt", "").strip()
+if not name:
+    try:
+        names = [p.name for p in state.list_prompts()]
+    except PromptUIError as e:
+        show_error(e, retry_key="aliases_retry_list")
+        st.stop()
+    if not names:
+        st.info("The registry holds no prompts yet.")
+        st.stop()
+    picked = st.selectbox("Prompt", names, index=None, key="aliases_pick", placeholder="Choose")
+    if picked:
+        st.query_params["prompt"] = picked
+        st.rerun()
+    st.stop()
+
+actions = AliasActions("aliases")
+try:
+    detail = state.get_prompt(name)
+    events = load_history(name, detail)
+    detail = state.get_prompt(name)
+except PromptUIError as e:
+    show_error(e, retry_key="aliases_retry")
+    st.stop()
+
+st.markdown(f"Prompt {md_code(name)}")
+protected = protected_aliases()
+st.caption(
+    "Drag an alias to another version, or onto the remove area. Protected aliases ("
+    + (", ".join(md_escape(a) for a in protected) or "none")
+    + ") ask for confirmation and a reason. `latest` always follows the newest version."
+)
+actions.show_flash()
+
+moved = alias_board(detail, protected, key="aliases_board")
+if moved:
+    alias, frm, to = moved
+    actions.request(MoveRequest(name, alias, frm, to))
+
+with st.expander("Move without a mouse", expanded=not detail.aliases):
+    keyboard_moves(detail, actions, "aliases")
+
+st.subheader("History")
+rollback_buttons(detail, events, actions, "aliases")
+history_chart(events, detail)
+history_table(events)
+
+actions.confirm_if_pending()

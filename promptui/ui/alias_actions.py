@@ -1,0 +1,321 @@
+"""Alias moves from the UI: requests, the protected-alias confirm dialog, rollback, history view.
+
+Every way of moving an alias (drag, keyboard controls, rollback, promotion) builds a
+`MoveRequest` and hands it to `AliasActions.request`, which applies it at once or, for a
+protected alias, opens the confirm dialog (from a session_state flag, so it survives reruns).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from promptui.aliases import (
+    alias_change_preview,
+    move_alias,
+    protected_aliases,
+    record_outside_changes,
+    remove_alias,
+    rollback_target,
+    timeline,
+    version_label,
+)
+from promptui.errors import InvalidInputError, PromptUIError
+from promptui.history import AliasEvent
+from promptui.models import PromptDetail
+from promptui.ui import state
+from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
+from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.validation import check_alias
+
+PENDING_SUFFIX = "_alias_pending"
+FLASH_SUFFIX = "_alias_flash"
+REMOVE = 0  # the "remove the alias" option of the target select (no version is numbered 0)
+
+
+@dataclass(frozen=True)
+class MoveRequest:
+    """One alias change the user asked for; `from_version` is where they saw the alias."""
+
+    name: str
+    alias: str
+    from_version: int | None
+    to_version: int | None  # None: remove the alias
+    reason: str = ""  # prefilled reason, e.g. "Rollback"
+    token: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
+
+    @property
+    def summary(self) -> str:
+        what = "remove" if self.to_version is None else f"move to {version_label(self.to_version)}"
+        return f"{self.alias}: {version_label(self.from_version)} → {what}"
+
+
+def _dismiss_pending() -> None:
+    for key in [k for k in st.session_state if str(k).endswith(PENDING_SUFFIX)]:
+        del st.session_state[key]
+
+
+class AliasActions:
+    """Alias moves for one page; session_state keys start with the page's prefix."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.pending_key = f"{prefix}{PENDING_SUFFIX}"
+        self.flash_key = f"{prefix}{FLASH_SUFFIX}"
+
+    def request(self, req: MoveRequest) -> None:
+        """Apply the move now, or open the confirm step when the alias is protected."""
+        if req.alias in protected_aliases():
+            st.session_state[self.pending_key] = req
+        else:
+            self.apply(req, req.reason)
+        st.rerun()
+
+    def apply(self, req: MoveRequest, reason: str) -> bool:
+        """Write the move (with the compare-and-set on `from_version`) and re-read afterwards."""
+        try:
+            if req.to_version is None:
+                remove_alias(
+                    state.registry(),
+                    state.alias_history(),
+                    req.name,
+                    req.alias,
+                    expected=req.from_version,
+                    reason=reason,
+                    user=state.current_user(),
+                )
+                done = f"Removed '{req.alias}' (it pointed to {version_label(req.from_version)})."
+            else:
+                move_alias(
+                    state.registry(),
+                    state.alias_history(),
+                    req.name,
+                    req.alias,
+                    req.to_version,
+                    expected=req.from_version,
+                    reason=reason,
+                    user=state.current_user(),
+                )
+                done = f"'{req.alias}' now points to {version_label(req.to_version)}."
+        except PromptUIError as e:
+            st.session_state[self.flash_key] = e
+            state.invalidate()  # a conflict means our view is stale: show the registry's state
+            return False
+        st.session_state[self.flash_key] = done
+        state.invalidate()
+        return True
+
+    def show_flash(self) -> None:
+        """The outcome of the last move (kept across the rerun that follows it)."""
+        flash = st.session_state.pop(self.flash_key, None)
+        if isinstance(flash, PromptUIError):
+            show_error(flash)
+        elif flash:
+            st.success(md_escape(flash), icon="✅")
+
+    def confirm_if_pending(self) -> None:
+        """Open the confirm dialog when a protected move is waiting for it."""
+        req = st.session_state.get(self.pending_key)
+        if isinstance(req, MoveRequest):
+            _confirm_dialog(self, req)
+
+
+@st.dialog("Confirm a protected alias change", width="large", on_dismiss=_dismiss_pending)
+def _confirm_dialog(actions: AliasActions, req: MoveRequest) -> None:
+    st.markdown(
+        f"**{md_code(req.alias)}** of {md_code(req.name)}: "
+        f"{version_label(req.from_version)} → "
+        + ("**removed**" if req.to_version is None else f"**{version_label(req.to_version)}**")
+    )
+    try:
+        detail = state.get_prompt(req.name)
+    except PromptUIError as e:
+        show_error(e)
+        detail = None
+    if detail is not None:
+        show_change_preview(detail, req)
+    reason = st.text_input(
+        "Reason (recorded in the alias history)",
+        value=req.reason,
+        key=f"{actions.prefix}_reason_{req.token}",
+        placeholder="Why this change?",
+    )
+    confirm, cancel = st.columns(2)
+    if confirm.button("Confirm", type="primary", key=f"{actions.prefix}_confirm_{req.token}"):
+        if not reason.strip():
+            show_error(InvalidInputError("Give a reason: it is recorded in the history."))
+            return
+        actions.apply(req, reason.strip())
+        st.session_state.pop(actions.pending_key, None)
+        st.rerun()
+    if cancel.button("Cancel", key=f"{actions.prefix}_cancel_{req.token}"):
+        st.session_state.pop(actions.pending_key, None)
+        st.rerun()
+
+
+def show_change_preview(detail: PromptDetail, req: MoveRequest) -> None:
+    """What callers of the alias will get instead: warnings, variables and the diff."""
+    preview = alias_change_preview(detail, req.alias, req.from_version, req.to_version)
+    for warning in preview.warnings:
+        st.warning(md_escape(warning), icon="⚠️")
+    change = preview.variables
+    if change.added or change.removed:
+        added = " ".join(md_code(v) for v in change.added) or "none"
+        removed = " ".join(md_code(v) for v in change.removed) or "none"
+        st.markdown(f"**Variables added:** {added} · **removed:** {removed}")
+    elif preview.old is not None and preview.new is not None:
+        st.caption("Same variables in both versions.")
+    if preview.old is None and preview.new is None:
+        return
+    left = version_label(req.from_version)
+    right = "removed" if req.to_version is None else version_label(req.to_version)
+    if preview.is_chat:
+        body = chat_html(preview.messages, mode="side", left_title=left, right_title=right)
+    else:
+        body = side_by_side_html(preview.rows, left_title=left, right_title=right)
+    st.html(DIFF_CSS + body)
+
+
+def load_history(name: str, detail: PromptDetail) -> list[AliasEvent]:
+    """The prompt's alias history; changes made outside promptui are recorded first."""
+    events = state.alias_events(name)
+    try:
+        recorded = record_outside_changes(
+            state.registry(), state.alias_history(), name, detail.aliases, events
+        )
+    except PromptUIError as e:
+        show_error(e)
+        return events
+    if recorded:
+        state.invalidate()
+        events = state.alias_events(name)
+    return events
+
+
+def keyboard_moves(detail: PromptDetail, actions: AliasActions, prefix: str) -> None:
+    """Move, remove or add an alias with selects and buttons (keyboard and screen readers)."""
+    versions = [v.version for v in detail.versions]
+    messages = {v.version: v.commit_message for v in detail.versions}
+
+    def version_text(v: int) -> str:
+        if v == REMOVE:
+            return "Remove the alias"
+        first_line = (messages.get(v) or "").splitlines()[0:1]
+        return f"v{v} — {first_line[0][:60]}" if first_line else f"v{v}"
+
+    if detail.aliases:
+        c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
+        alias = c1.selectbox("Alias", sorted(detail.aliases), key=f"{prefix}_kb_alias")
+        target = c2.selectbox(
+            "Move to", [*versions, REMOVE], format_func=version_text, key=f"{prefix}_kb_to"
+        )
+        if c3.button("Move", key=f"{prefix}_kb_move", width="stretch"):
+            current = detail.aliases[alias]
+            if target == current:
+                show_error(InvalidInputError(f"'{alias}' already points to v{current}."))
+            else:
+                to = None if target == REMOVE else target
+                actions.request(MoveRequest(detail.name, alias, current, to))
+    c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
+    new_alias = c1.text_input("New alias", key=f"{prefix}_kb_new", placeholder="e.g. champion")
+    new_target = c2.selectbox(
+        "On version", versions, format_func=version_text, key=f"{prefix}_kb_new_to"
+    )
+    if c3.button("Add", key=f"{prefix}_kb_add", width="stretch"):
+        try:
+            alias = check_alias(new_alias.strip())
+            if alias in detail.aliases:
+                raise InvalidInputError(
+                    f"'{alias}' already exists (on v{detail.aliases[alias]}): move it instead."
+                )
+        except InvalidInputError as e:
+            show_error(e)
+        else:
+            actions.request(MoveRequest(detail.name, alias, None, new_target))
+
+
+def rollback_buttons(
+    detail: PromptDetail, events: list[AliasEvent], actions: AliasActions, prefix: str
+) -> None:
+    """One button per alias that puts it back on the version it held before its last change."""
+    offered = False
+    for alias, current in detail.aliases.items():
+        target = rollback_target(events, alias)
+        if target is None or target == current or detail.version(target) is None:
+            continue
+        offered = True
+        if st.button(
+            md_escape(f"Roll back {alias} to v{target}"),
+            key=f"{prefix}_rb_{alias}",
+            icon=":material/undo:",
+            help=md_escape(
+                f"{alias} points to v{current}; before its last change it pointed to v{target}."
+            ),
+        ):
+            actions.request(MoveRequest(detail.name, alias, current, target, reason="Rollback"))
+    if not offered:
+        st.caption("No alias has an earlier version to roll back to.")
+
+
+def _utc(when: datetime) -> datetime:
+    """Naive UTC, which charts and tables show as is (no browser time-zone shift)."""
+    return when.astimezone(UTC).replace(tzinfo=None)
+
+
+def history_chart(events: list[AliasEvent], detail: PromptDetail) -> None:
+    """Which version each alias pointed to over time."""
+    rows = timeline(events, detail.aliases)
+    if not rows:
+        st.caption("No alias has been set yet.")
+        return
+    stamp = "%Y-%m-%d %H:%M:%S UTC"
+    frame = pd.DataFrame(
+        {
+            "alias": [r.alias for r in rows],
+            "version": [f"v{r.version}" for r in rows],
+            "start": [_utc(r.start) for r in rows],
+            "end": [_utc(r.end) for r in rows],
+            "from": [r.start.astimezone(UTC).strftime(stamp) for r in rows],
+            "until": ["now" if r.current else r.end.astimezone(UTC).strftime(stamp) for r in rows],
+        }
+    )
+    # Naive UTC timestamps on a UTC scale: the axis shows UTC whatever the browser's zone.
+    axis = alt.Axis(format="%Y-%m-%d %H:%M", title="UTC")
+    base = alt.Chart(frame).encode(
+        x=alt.X("start:T", scale=alt.Scale(type="utc"), axis=axis),
+        y=alt.Y("alias:N", title=None),
+    )
+    bars = base.mark_bar(cornerRadius=3, height=18).encode(
+        x2="end:T",
+        color=alt.Color("version:N", title="version"),
+        tooltip=["alias:N", "version:N", "from:N", "until:N"],
+    )
+    labels = base.mark_text(align="left", dx=4, color="black").encode(text="version:N")
+    st.altair_chart(bars + labels, width="stretch")
+
+
+def history_table(events: list[AliasEvent]) -> None:
+    """The recorded events, newest first, shown literally."""
+    if not events:
+        st.caption("No alias change recorded yet.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "when (UTC)": [_utc(e.at) for e in events],
+                "alias": [e.alias for e in events],
+                "from": [version_label(e.from_version) for e in events],
+                "to": [version_label(e.to_version) for e in events],
+                "by": [e.user or "" for e in events],
+                "reason": [e.reason for e in events],
+                "source": ["changed outside promptui" if e.outside else "promptui" for e in events],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,254 @@
+"""AppTest: the aliases page (keyboard moves, protected confirm, conflicts, rollback, outside
+changes) and the environments page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from promptui.aliases import move_alias
+from promptui.config import list_env_configs
+from promptui.history import AliasHistory
+from promptui.registry import PromptRegistry
+from tests.servers import PROJECT_DIR
+
+USER = "tester@example.com"
+REASON_LABEL = "Reason (recorded in the alias history)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches() -> Iterator[None]:
+    """`st.cache_data` is shared by every AppTest in the process: start and end empty."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def registry(sqlite_uri: str, monkeypatch: pytest.MonkeyPatch) -> PromptRegistry:
+    """The test's own embedded registry, which the app under test also uses."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", sqlite_uri)
+    monkeypatch.setenv("PROMPTUI_USER", USER)
+    return PromptRegistry(sqlite_uri)
+
+
+@pytest.fixture
+def history(registry: PromptRegistry) -> AliasHistory:
+    return AliasHistory(registry)  # the experiment the app uses
+
+
+def _seed(registry: PromptRegistry, name: str) -> None:
+    registry.create_prompt(name, "Answer {{question}}.", "first")
+    registry.commit_version(name, "Answer {{question}} in {{language}}.", "second *bold*")
+    registry.commit_version(name, "Answer {{question}} briefly.", "third")
+
+
+def _open(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at: AppTest, label: str) -> object:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _keyboard_move(at: AppTest, alias: str, target: int | None) -> AppTest:
+    at.selectbox(key="aliases_kb_alias").select(alias)
+    at.selectbox(key="aliases_kb_to").select(0 if target is None else target)  # 0: remove
+    at.button(key="aliases_kb_move").click()
+    return _run(at)
+
+
+def _texts(at: AppTest, kind: str) -> str:
+    return "\n".join(str(e.value) for e in getattr(at, kind))
+
+
+def test_keyboard_move_of_an_unprotected_alias(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "champion", 1, expected=None)
+    at = _open("aliases", prompt=unique_name)
+    assert [t.value for t in at.title] == ["Aliases"]
+
+    at = _keyboard_move(at, "champion", 3)
+    assert not [b for b in at.button if b.label == "Confirm"]  # unprotected: applied at once
+    assert "now points to v3" in _texts(at, "success")
+    assert registry.get_aliases(unique_name) == {"champion": 3}
+    newest = history.events(unique_name)[0]
+    assert (newest.from_version, newest.to_version, newest.user) == (1, 3, USER)
+    # Re-read, not assumed: the rollback offer reflects the registry's new state.
+    assert _button(at, "Roll back champion to v1")
+
+
+def test_protected_move_asks_for_a_reason_and_warns_about_variables(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    at = _open("aliases", prompt=unique_name)
+
+    at = _keyboard_move(at, "production", 2)
+    warnings = _texts(at, "warning")
+    assert "language" in warnings and "would break" in warnings
+    assert registry.get_aliases(unique_name) == {"production": 1}  # nothing moved yet
+
+    _button(at, "Confirm").click()
+    at = _run(at)
+    assert "Give a reason" in _texts(at, "error")
+    assert registry.get_aliases(unique_name) == {"production": 1}
+
+    reason = next(t for t in at.text_input if t.label == REASON_LABEL)
+    reason.input("Adds the language variable")
+    _button(at, "Confirm").click()
+    at = _run(at)
+    assert registry.get_aliases(unique_name) == {"production": 2}
+    assert "now points to v2" in _texts(at, "success")
+    assert not [b for b in at.button if b.label == "Confirm"]  # the dialog closed
+    newest = history.events(unique_name)[0]
+    assert (newest.to_version, newest.reason) == (2, "Adds the language variable")
+
+
+def test_cancel_leaves_the_protected_alias(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    at = _keyboard_move(_open("aliases", prompt=unique_name), "production", None)
+    assert "will fail" in _texts(at, "warning")
+    _button(at, "Cancel").click()
+    at = _run(at)
+    assert not [b for b in at.button if b.label == "Confirm"]
+    assert registry.get_aliases(unique_name) == {"production": 1}
+    assert len(history.events(unique_name)) == 1
+
+
+def test_stale_move_is_refused_and_the_board_refreshes(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "champion", 1, expected=None)
+    at = _open("aliases", prompt=unique_name)
+    # A colleague moves it while this page is open.
+    move_alias(registry, history, unique_name, "champion", 3, expected=1, user="bob", reason="r")
+
+    at = _keyboard_move(at, "champion", 2)
+    warning = _texts(at, "warning")
+    assert "now points to version 3" in warning and "bob" in warning
+    assert registry.get_aliases(unique_name) == {"champion": 3}
+    assert _button(at, "Roll back champion to v1")  # the refreshed state
+
+
+def test_add_and_remove_an_alias_with_the_keyboard(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    at = _open("aliases", prompt=unique_name)
+    at.text_input(key="aliases_kb_new").input("candidate")
+    at.selectbox(key="aliases_kb_new_to").select(2)
+    at.button(key="aliases_kb_add").click()
+    at = _run(at)
+    assert registry.get_aliases(unique_name) == {"candidate": 2}
+
+    at.text_input(key="aliases_kb_new").input("latest")
+    at.button(key="aliases_kb_add").click()
+    at = _run(at)
+    assert "reserved" in _texts(at, "error")
+
+    at = _keyboard_move(at, "candidate", None)
+    assert registry.get_aliases(unique_name) == {}
+    assert [(e.from_version, e.to_version) for e in history.events(unique_name)] == [
+        (2, None),
+        (None, 2),
+    ]
+
+
+def test_rollback_from_history_in_two_clicks(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    move_alias(registry, history, unique_name, "production", 3, expected=1, reason="bad deploy")
+    at = _open("aliases", prompt=unique_name)
+
+    _button(at, "Roll back production to v1").click()  # click 1
+    at = _run(at)
+    reason = next(t for t in at.text_input if t.label == REASON_LABEL)
+    assert reason.value == "Rollback"
+    _button(at, "Confirm").click()  # click 2
+    at = _run(at)
+    assert registry.get_aliases(unique_name) == {"production": 1}
+    newest = history.events(unique_name)[0]
+    assert (newest.from_version, newest.to_version, newest.reason) == (3, 1, "Rollback")
+
+
+def test_changes_made_outside_promptui_are_recorded_once(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    registry.client().set_prompt_alias(unique_name, "production", 2)  # another tool
+    at = _open("aliases", prompt=unique_name)
+    table = at.dataframe[0].value
+    assert list(table["source"]) == ["changed outside promptui", "promptui"]
+    assert (table["from"][0], table["to"][0]) == ("v1", "v2")
+    at = _run(at)
+    at = _open("aliases", prompt=unique_name)
+    assert len(history.events(unique_name)) == 2
+    assert _button(at, "Roll back production to v1")
+
+
+def test_prompt_picker_when_no_prompt_is_given(registry: PromptRegistry, unique_name: str) -> None:
+    _seed(registry, unique_name)
+    at = _open("aliases")
+    at.selectbox(key="aliases_pick").select(unique_name)
+    at = _run(at)
+    assert at.query_params["prompt"] == unique_name
+    options = at.selectbox(key="aliases_kb_new_to").options
+    assert options == ["v3 — third", "v2 — second *bold*", "v1 — first"]
+
+
+def test_environments_resolve_and_promote(registry: PromptRegistry, history: AliasHistory) -> None:
+    envs = {e.name: e.model for e in list_env_configs()}
+    staging, prod = envs["staging"], envs["prod"]
+    name = prod.prompt_name  # the configs' prompt, in this test's own registry
+    _seed(registry, name)
+    move_alias(registry, history, name, staging.prompt_version, 3, expected=None)
+    move_alias(registry, history, name, prod.prompt_version, 2, expected=None)
+
+    at = _open("environments")
+    assert [t.value for t in at.title] == ["Environments"]
+    table = at.dataframe[0].value
+    resolved = dict(zip(table["environment"], table["resolves to"], strict=True))
+    assert resolved["staging"] == "v3" and resolved["prod"] == "v2"
+    assert resolved["dev"] == "v3"  # latest
+
+    promote = at.button(key="environments_promote_0")
+    assert f"{prod.prompt_version}" in promote.label and "v3" in promote.label
+    promote.click()
+    at = _run(at)
+    assert "language" in _texts(at, "warning")  # v2 → v3 drops {{language}}
+    reason = next(t for t in at.text_input if t.label == REASON_LABEL)
+    assert reason.value.startswith("Promote")
+    _button(at, "Confirm").click()
+    at = _run(at)
+    assert registry.get_aliases(name)[prod.prompt_version] == 3
+    table = at.dataframe[0].value
+    assert dict(zip(table["environment"], table["resolves to"], strict=True))["prod"] == "v3"
+    assert history.events(name)[0].reason.startswith("Promote")
