@@ -63,7 +63,7 @@ def test_drag_production_then_roll_back(
 ) -> None:
     registry = PromptRegistry(mlflow_server.url)
     registry.create_prompt(unique_name, "Answer {{question}}.", "first")
-    registry.commit_version(unique_name, f"Answer {{{{question}}}} now. {PAYLOAD}", "second")
+    registry.commit_version(unique_name, f"Answer {{{{question}}}} now. {PAYLOAD}", PAYLOAD)
     registry.commit_version(unique_name, "Answer {{question}} later.", "third")
     history = AliasHistory(registry)
     move_alias(registry, history, unique_name, "production", 1, expected=None, user="setup")
@@ -74,8 +74,10 @@ def test_drag_production_then_roll_back(
     lane_1 = page.locator("[data-testid='alias-lane'][data-version='1']")
     expect(lane_1.locator("[data-alias='production']")).to_be_visible()
     expect(page.locator(IDLE)).to_be_attached()
+    lane_2 = page.locator("[data-testid='alias-lane'][data-version='2']")
+    expect(lane_2).to_contain_text(PAYLOAD)  # the commit message, as text
 
-    _drag(page, chip, page.locator("[data-testid='alias-lane'][data-version='2']"))
+    _drag(page, chip, lane_2)
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     # The diff shows the new version's markup as text, and nothing in it ran.
@@ -86,7 +88,6 @@ def test_drag_production_then_roll_back(
 
     expect(page.get_by_text(re.compile("now points to v2"))).to_be_visible()
     assert registry.get_aliases(unique_name) == {"production": 2}
-    lane_2 = page.locator("[data-testid='alias-lane'][data-version='2']")
     expect(lane_2.locator("[data-alias='production']")).to_be_visible()
     newest = history.events(unique_name)[0]
     assert (newest.from_version, newest.to_version) == (1, 2)
@@ -103,3 +104,11 @@ def test_drag_production_then_roll_back(
     rollback = history.events(unique_name)[0]
     assert (rollback.from_version, rollback.to_version, rollback.reason) == (2, 1, "Rollback")
     assert page.evaluate("window.__xss") is None
+
+
+@pytest.mark.browser
+def test_environments_page_opened_directly(page: Page, app: Server, mlflow_server: Server) -> None:
+    page.goto(f"{app.url}/environments")
+    expect(page.get_by_role("heading", name="Environments")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
