@@ -155,6 +155,8 @@ start = st.selectbox(
 if start != base.version:
     open_editor(name, start)
 
+if draft.stale_latest is None and detail.latest.version > (draft.seen_latest or 0):
+    draft.stale_latest = detail.latest.version  # seen in a fresh read: warn before the commit
 if draft.stale_latest is not None:
     newer = detail.version(draft.stale_latest)
     by = f" by {md_escape(newer.author)}" if newer and newer.author else ""

@@ -62,64 +62,63 @@ if selected is None:
     selected = detail.latest  # type: ignore[assignment]
 index = detail.versions.index(selected)
 
-left, right = st.columns([2, 3], gap="large")
-with left:
-    st.subheader("Versions")
-    event = st.dataframe(
-        versions_frame(detail),
-        key=f"prompt_versions:{name}:{selected.version}",
-        on_select="rerun",
-        selection_mode="single-row",
-        selection_default={"selection": {"rows": [index]}},
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "version": st.column_config.NumberColumn(format="v%d", width="small"),
-            "aliases": st.column_config.ListColumn(),
-            "created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
-        },
-    )
-    rows = event.selection.rows
-    if rows and rows[0] != index:
-        st.query_params["version"] = str(detail.versions[rows[0]].version)
-        st.rerun()
+st.subheader("Versions")
+event = st.dataframe(
+    versions_frame(detail),
+    key=f"prompt_versions:{name}:{selected.version}",
+    on_select="rerun",
+    selection_mode="single-row",
+    selection_default={"selection": {"rows": [index]}},
+    hide_index=True,
+    width="stretch",
+    height=min(len(detail.versions), 6) * 35 + 38,
+    column_config={
+        "version": st.column_config.NumberColumn(format="v%d", width="small"),
+        "aliases": st.column_config.ListColumn(),
+        "commit message": st.column_config.TextColumn(width="large"),
+        "created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
+    },
+)
+rows = event.selection.rows
+if rows and rows[0] != index:
+    st.query_params["version"] = str(detail.versions[rows[0]].version)
+    st.rerun()
 
-with right:
-    chosen = st.selectbox(
-        "Version",
-        [v.version for v in detail.versions],
-        index=index,
-        format_func=lambda n: f"v{n}" + (" (latest)" if n == detail.versions[0].version else ""),
-        key=f"prompt_version_pick:{name}:{selected.version}",
-    )
-    if chosen != selected.version:
-        st.query_params["version"] = str(chosen)
-        st.rerun()
-    version_header(selected)
-    c1, c2 = st.columns(2)
-    if c1.button(
-        f"New version from v{selected.version}",
-        key="prompt_edit",
-        type="primary",
-        icon=":material/edit:",
-    ):
-        open_editor(name, selected.version)
-    if c2.button(f"Delete v{selected.version}…", key="prompt_delete", icon=":material/delete:"):
-        ask_delete(name, selected.version)
+c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+chosen = c1.selectbox(
+    "Version",
+    [v.version for v in detail.versions],
+    index=index,
+    format_func=lambda n: f"v{n}" + (" (latest)" if n == detail.versions[0].version else ""),
+    key=f"prompt_version_pick:{name}:{selected.version}",
+)
+if chosen != selected.version:
+    st.query_params["version"] = str(chosen)
+    st.rerun()
+if c2.button(
+    f"New version from v{selected.version}",
+    key="prompt_edit",
+    type="primary",
+    icon=":material/edit:",
+):
+    open_editor(name, selected.version)
+if c3.button(f"Delete v{selected.version}…", key="prompt_delete", icon=":material/delete:"):
+    ask_delete(name, selected.version)
+version_header(selected)
 
-    template_tab, use_tab, try_tab, details_tab = st.tabs(
-        ["Template", "Use this prompt", "Try it", "Settings & tags"]
-    )
-    with template_tab:
-        show_variables(selected.variables)
-        show_template(selected)
-    with use_tab:
-        use_this_prompt(selected)
-    with try_tab:
-        try_it(selected, key_prefix="prompt_try")
-    with details_tab:
-        show_mapping("Model settings", selected.model_config, "No model settings stored.")
-        show_mapping("Version tags", selected.tags, "No version tags.")
+template_tab, use_tab, try_tab, details_tab = st.tabs(
+    ["Template", "Use this prompt", "Try it", "Settings & tags"]
+)
+with template_tab:
+    show_variables(selected.variables)
+    show_template(selected)
+with use_tab:
+    use_this_prompt(selected)
+with try_tab:
+    try_it(selected, key_prefix="prompt_try")
+with details_tab:
+    show_mapping("Model settings", selected.model_config, "No model settings stored.")
+    show_mapping("Version tags", selected.tags, "No version tags.")
 
 st.divider()
 tag_editor(detail, key_prefix="prompt_tag")

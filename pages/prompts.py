@@ -41,7 +41,7 @@ if not prompts:
 
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
 query = c1.text_input(
-    "Search",
+    "Search prompts",
     key="prompts_search",
     type="search",
     live=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 from mlflow import MlflowClient
 from streamlit.testing.v1 import AppTest
 
@@ -312,3 +313,18 @@ def test_opening_another_version_asks_before_replacing_a_draft(
     open_page(at, "edit", prompt="p", version=2)
     at.button(key="edit_restart").click().run()
     assert at.text_area(key="edit_w:p:text").value == "two"
+
+
+def test_a_newer_version_seen_in_a_fresh_read_is_flagged_before_committing(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    reg.create_prompt("p", "one", "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "edit", prompt="p")
+    at.text_area(key="edit_w:p:text").input("one, mine").run()
+    assert not at.warning
+    reg.commit_version("p", "two", "colleague")
+    st.cache_data.clear()  # the cached read expired
+    at.run()
+    assert "Version 2" in texts(at, "warning")[0]
+    assert at.text_area(key="edit_w:p:text").value == "one, mine"  # the draft is untouched

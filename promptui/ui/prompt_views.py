@@ -83,7 +83,10 @@ def try_it(version: PromptVersion, key_prefix: str) -> None:
     values: dict[str, str] = {}
     for var in version.variables:
         values[var] = st.text_area(
-            var, key=f"{key_prefix}:{version.name}:{var}", height=68, placeholder=f"{{{{{var}}}}}"
+            md_escape(var),
+            key=f"{key_prefix}:{version.name}:{var}",
+            height=68,
+            placeholder=f"{{{{{var}}}}}",
         )
     filled = {k: v for k, v in values.items() if v}
     missing = [v for v in version.variables if v not in filled]

@@ -1,0 +1,163 @@
+"""Real Chromium against `streamlit run`: create, edit, commit, list; user HTML stays text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from promptui.models import ChatMessage
+from promptui.registry import PromptRegistry
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
+
+pytestmark = pytest.mark.browser
+
+PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> <b>bold</b>'
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+@pytest.fixture
+def app(mlflow_server: Server, tmp_path: Path) -> Iterator[Server]:
+    """A fresh `streamlit run` of the app against the real mlflow server."""
+    server = start_streamlit(mlflow_server.url, tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    expect.set_options(timeout=30_000)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    yield page
+    assert dialogs == []  # no alert/confirm opened by injected script
+    page.close()
+
+
+def idle(page: Page) -> None:
+    """Wait until Streamlit finished the current run."""
+    expect(page.locator(IDLE)).to_be_attached()
+
+
+def assert_nothing_injected(page: Page) -> None:
+    """The payload's elements never reached the DOM and its script never ran."""
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("main b:text-is('bold')").count() == 0
+
+
+def test_create_edit_commit_and_see_it_listed(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    page.goto(f"{app.url}/edit")  # opened directly on a freshly started server
+    expect(page.get_by_role("heading", name="Create prompt")).to_be_visible()
+    idle(page)
+    page.get_by_label("Name", exact=True).fill(unique_name)
+    template = page.get_by_label("Template", exact=True)
+    template.fill(f"Answer {{{{question}}}}. {PAYLOAD}")
+    template.press("Tab")
+    expect(page.get_by_text("{{question}}", exact=True).first).to_be_visible()
+    page.get_by_role("button", name="Create prompt").click()
+
+    expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
+    expect(page.get_by_text("Version 1", exact=False).first).to_be_visible()
+    code = page.get_by_test_id("stCode").filter(has_text="Answer {{question}}")
+    expect(code.first).to_contain_text(PAYLOAD)
+    assert_nothing_injected(page)
+
+    page.get_by_role("button", name="New version from v1").click()
+    expect(page.get_by_role("heading", name=f"New version of {unique_name}")).to_be_visible()
+    template = page.get_by_label("Template", exact=True)
+    expect(template).to_have_value(f"Answer {{{{question}}}}. {PAYLOAD}")
+    template.fill(f"Answer {{{{question}}}} in {{{{language}}}}. {PAYLOAD}")
+    template.press("Tab")
+    diff = page.locator(".pu-diff").first
+    expect(diff).to_contain_text("language")
+    expect(diff).to_contain_text("<script>")
+    message = page.get_by_label("Commit message", exact=True)
+    message.fill("Answer in the user's <i>language</i>")
+    message.press("Enter")
+    idle(page)
+    page.get_by_role("button", name="Commit version").click()
+
+    expect(page.get_by_text("Version 2", exact=False).first).to_be_visible()
+    expect(page.get_by_test_id("stText").filter(has_text="<i>language</i>")).to_be_visible()
+    assert_nothing_injected(page)
+    assert PromptRegistry(mlflow_server.url).latest_version_number(unique_name) == 2
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Prompts").click()
+    expect(page.get_by_role("heading", name="Prompts")).to_be_visible()
+    page.get_by_label("Search prompts", exact=True).fill(unique_name)
+    expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
+    expect(page.get_by_test_id("glide-cell-1-0")).to_have_text(unique_name)
+    expect(page.get_by_test_id("glide-cell-2-0")).to_contain_text("2")
+    # Selecting the row (its checkbox) opens the prompt.
+    box = page.get_by_test_id("data-grid-canvas").first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)
+    expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
+    assert f"prompt={unique_name}" in page.url
+
+
+def test_deep_link_and_user_html_shown_as_text_in_every_view(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(
+        unique_name,
+        f"Hello {{{{name}}}}. {PAYLOAD}",
+        f"first {PAYLOAD}",
+        tags={"owner": PAYLOAD},
+        model_config={"model_name": PAYLOAD},
+    )
+    reg.commit_version(unique_name, f"Bye {{{{name}}}}. {PAYLOAD}", "second")
+    reg.set_alias(unique_name, "production", 1)
+    chat = f"{unique_name}-chat"
+    reg.create_prompt(chat, (ChatMessage("system", PAYLOAD), ChatMessage("user", "{{q}}")), "c")
+
+    # The first page this server ever serves is a deep link to version 1.
+    page.goto(f"{app.url}/prompt?prompt={unique_name}&version=1")
+    expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
+    expect(page.get_by_text(f"first {PAYLOAD}")).to_be_visible()
+    expect(page.get_by_test_id("stCode").filter(has_text="Hello {{name}}").first).to_contain_text(
+        PAYLOAD
+    )
+    page.get_by_role("tab", name="Try it").click()
+    page.get_by_label("name", exact=True).fill('<img src=x onerror="window.__xss=3">')
+    page.get_by_label("name", exact=True).press("Control+Enter")
+    expect(
+        page.get_by_test_id("stCode").filter(has_text='Hello <img src=x onerror="window.__xss=3">')
+    ).to_have_count(1)
+    page.get_by_role("tab", name="Settings & tags").click()
+    expect(page.get_by_test_id("stTextInput").locator("input").first).to_have_value(PAYLOAD)
+    assert_nothing_injected(page)
+
+    page.goto(f"{app.url}/prompt?prompt={chat}")
+    expect(page.get_by_role("heading", name=chat)).to_be_visible()
+    expect(page.get_by_test_id("stChatMessage").first).to_contain_text(PAYLOAD)
+    assert_nothing_injected(page)
+
+    page.goto(f"{app.url}/edit?prompt={unique_name}&version=1")
+    template = page.get_by_label("Template", exact=True)
+    expect(template).to_have_value(f"Hello {{{{name}}}}. {PAYLOAD}")
+    template.fill(f"Hello {{{{name}}}}! {PAYLOAD}")
+    template.press("Tab")
+    expect(page.locator(".pu-diff").first).to_contain_text(PAYLOAD)
+    assert_nothing_injected(page)
+
+    page.goto(f"{app.url}/prompts")
+    page.get_by_label("Search prompts", exact=True).fill(unique_name)
+    expect(page.get_by_text("2 of ", exact=False)).to_be_visible()
+    idle(page)
+    assert_nothing_injected(page)
