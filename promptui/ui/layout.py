@@ -29,6 +29,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/prompts.py", "Prompts", ":material/list:"),
     PageSpec("pages/prompt.py", "Prompt", ":material/description:"),
     PageSpec("pages/edit.py", "Create / edit", ":material/edit:"),
+    PageSpec("pages/compare.py", "Compare", ":material/difference:"),
     PageSpec("pages/aliases.py", "Aliases", ":material/label:"),
     PageSpec("pages/environments.py", "Environments", ":material/dns:"),
 )
