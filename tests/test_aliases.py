@@ -113,7 +113,7 @@ def test_move_to_a_missing_version_records_nothing(
     assert history.events(unique_name) == []
 
 
-def test_move_costs_four_requests(server_registry: PromptRegistry, unique_name: str) -> None:
+def test_move_costs_six_requests(server_registry: PromptRegistry, unique_name: str) -> None:
     _three_versions(server_registry, unique_name)
     history = AliasHistory(server_registry, f"hist-{unique_name}")
     move_alias(server_registry, history, unique_name, "production", 1, expected=None)
