@@ -8,34 +8,22 @@ Markdown table: requests and median / max seconds of each operation the aliases 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.seed import create_registry_db
+from benchmarks.common import Row, machine, median_timed, seeded_server, stock_retries, timed
 from promptui.aliases import move_alias, record_outside_changes, rollback_target
 from promptui.history import AliasHistory
-from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
-from tests.servers import start_mlflow_server
 
 PROMPT = "bench-alias-moves"
-
-
-def timed(fn: Callable[[], object]) -> tuple[int, float]:
-    """Requests and wall seconds of one call."""
-    with count_requests() as log:
-        start = time.perf_counter()
-        fn()
-        seconds = time.perf_counter() - start
-    return log.count, seconds
+MOVE = "move alias (check, set, record)"
+ROLLBACK = "rollback (read history, move back, record)"
 
 
 def measure(runs: int, uri: str) -> list[tuple[str, int, float, float]]:
@@ -67,8 +55,8 @@ def measure(runs: int, uri: str) -> list[tuple[str, int, float, float]]:
         record_outside_changes(registry, history, PROMPT, detail.aliases, events)
 
     operations: list[tuple[str, Callable[[], None]]] = [
-        ("move alias (check, set, record)", move),
-        ("rollback (read history, move back, record)", rollback),
+        (MOVE, move),
+        (ROLLBACK, rollback),
         ("history of one prompt", lambda: history.events(PROMPT)),
         ("board load (prompt + history + reconcile)", board_load),
     ]
@@ -82,22 +70,54 @@ def measure(runs: int, uri: str) -> list[tuple[str, int, float, float]]:
     return rows
 
 
+def naive_move(runs: int, uri: str) -> tuple[int, float]:
+    """A bare `MlflowClient.set_prompt_alias`: no check of what the user saw, no history."""
+    client = PromptRegistry(uri, timeout_s=60).client()
+    state = {"at": 1}
+
+    def move() -> None:
+        to = 3 - state["at"]
+        client.set_prompt_alias(PROMPT, "naive", to)
+        state["at"] = to
+
+    with stock_retries():
+        return median_timed(move, runs)
+
+
+def run(uri: str, runs: int = 10) -> list[Row]:
+    """Alias move and rollback round trips; the move against a bare `set_prompt_alias`."""
+    measured = {label: (requests, median) for label, requests, median, _ in measure(runs, uri)}
+    naive_requests, naive_s = naive_move(runs, uri)
+    move_requests, move_s = measured[MOVE]
+    rollback_requests, rollback_s = measured[ROLLBACK]
+    return [
+        Row(
+            "alias move round trip (check, set, record history; naive: bare set, no check, "
+            "no history)",
+            move_s,
+            naive=naive_s,
+            requests=move_requests,
+            naive_requests=naive_requests,
+        ),
+        Row(
+            "rollback round trip (read history, move back, record)",
+            rollback_s,
+            requests=rollback_requests,
+            naive_note="impossible: MLflow keeps no alias history",
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        uri = create_registry_db(work / "mlflow.db")
-        server = start_mlflow_server(uri, work)
-        try:
-            rows = measure(args.runs, server.url)
-        finally:
-            server.stop()
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-        f", {platform.system()}; {args.runs} runs each, local `mlflow server` over SQLite.\n"
-    )
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        seeded_server(Path(tmp), 0, 0) as server,
+    ):
+        rows = measure(args.runs, server.url)
+    print(f"Machine: {machine()}; {args.runs} runs each, local `mlflow server` over SQLite.\n")
     print("| operation | requests | median s | max s |")
     print("|---|---:|---:|---:|")
     for label, requests, median, worst in rows:

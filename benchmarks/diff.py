@@ -7,8 +7,6 @@ Prints the machine and a Markdown table (case, promptui ms, difflib ms, ratio).
 from __future__ import annotations
 
 import difflib
-import os
-import platform
 import random
 import re
 import sys
@@ -18,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import Row, machine
 from promptui.diff import diff_lines, stats
 
 VOCAB_SIZE = 3000
@@ -134,15 +133,37 @@ def difflib_words(a: str, b: str) -> Callable[[], object]:
     return lambda: difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes()
 
 
+def cases() -> list[tuple[str, str, str, int, int]]:
+    """(name, a, b, runs, difflib runs) of the worst and the typical case."""
+    worst_a, worst_b, _ = worst_case(random.Random(0))
+    typ_a, typ_b = typical_case()
+    return [
+        ("worst: 100,000-char line, word changed every ~7 words", worst_a, worst_b, 7, 1),
+        ("typical: 2 KB multi-line prompt, few edits", typ_a, typ_b, 200, 20),
+    ]
+
+
+def measure(a: str, b: str, runs: int, difflib_runs: int) -> tuple[float, float]:
+    """Best milliseconds of promptui's diff and of the difflib baseline on one case."""
+    ours = best_ms(lambda: diff_lines(a, b), runs)
+    theirs = best_ms(difflib_words(a, b), difflib_runs)
+    return ours, theirs
+
+
+def run() -> list[Row]:
+    """Both cases as benchmark rows (naive: difflib on words, autojunk off)."""
+    rows = []
+    for name, a, b, runs, difflib_runs in cases():
+        ours, theirs = measure(a, b, runs, difflib_runs)
+        rows.append(Row(f"diff, {name} (naive: stdlib difflib)", ours, unit="ms", naive=theirs))
+    return rows
+
+
 def main() -> None:
     """Time both cases and print the table."""
-    rng = random.Random(0)
-    worst_a, worst_b, edits = worst_case(rng)
+    worst_a, worst_b, edits = worst_case(random.Random(0))
     typ_a, typ_b = typical_case()
-    print(
-        f"Machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
-    )
+    print(f"Machine: {machine()}")
     worst_stats = stats(diff_lines(worst_a, worst_b))
     print(
         f"Worst case: {len(worst_a):,} / {len(worst_b):,} chars, {edits} words changed; "
@@ -154,16 +175,11 @@ def main() -> None:
         f"{typ_a.count(chr(10))} lines; diff finds {typ_stats.lines_changed} changed rows"
     )
     print()
-    cases = [
-        ("worst: 100,000-char line, word changed every ~7 words", worst_a, worst_b, 7, 1),
-        ("typical: 2 KB multi-line prompt, few edits", typ_a, typ_b, 200, 20),
-    ]
     print("| case | promptui ms | difflib ms | ratio |")
     print("|---|---:|---:|---:|")
-    for name, a, b, runs, difflib_runs in cases:
-        ours = best_ms(lambda a=a, b=b: diff_lines(a, b), runs)
-        theirs = best_ms(difflib_words(a, b), difflib_runs)
-        print(f"| {name} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.0f}x |")
+    for case in cases():
+        ours, theirs = measure(*case[1:])
+        print(f"| {case[0]} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.0f}x |")
 
 
 if __name__ == "__main__":

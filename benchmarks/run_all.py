@@ -1,0 +1,75 @@
+"""Run every benchmark and print one Markdown table with the machine it was measured on.
+
+Run: .venv/bin/python benchmarks/run_all.py [--quick]   (or `make bench`)
+Each registry benchmark runs against a real `mlflow server` on loopback over SQLite, seeded with
+1,000 prompts x 20 versions, then once more with 10,000 prompts (promptui's list only: the naive
+list would take about 20 minutes there). `--quick` seeds 100 x 5 and 1,000 x 5 instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import alias_moves, browser, diff, list_prompts, one_prompt
+from benchmarks.common import Row, load_average, machine, markdown_table, seeded_server
+
+FIRST_PROMPT = "bench-00000"  # named by benchmarks/seed.py
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def registry_rows(
+    workdir: Path, prompts: int, versions: int, *, full: bool, sessions: int, runs: int
+) -> list[Row]:
+    """Every registry and browser measure on one seeded server; `full` adds the naive list,
+    the memory figure and the alias moves."""
+    _log(f"seeding {prompts:,} x {versions} and starting mlflow server")
+    with seeded_server(workdir / "mlflow", prompts, versions) as server:
+        _log("list page data")
+        rows = list_prompts.run(server.url, prompts, naive=full)
+        _log("one prompt")
+        rows += one_prompt.run(server.url, FIRST_PROMPT, versions, prompts, runs)
+        _log("browser")
+        # Before the alias moves: they add a prompt, and the home page check counts prompts.
+        rows += browser.run(server.url, workdir, prompts, sessions if full else None)
+        if full:
+            _log("alias moves")
+            rows += alias_moves.run(server.url, runs)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100 x 5 and 1,000 x 5 prompts")
+    args = parser.parse_args(argv)
+    main_size, big_size = ((100, 5), (1000, 5)) if args.quick else ((1000, 20), (10_000, 20))
+    runs = 3 if args.quick else 10
+    load_before = load_average()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="promptui-bench-") as tmp:
+        work = Path(tmp)
+        rows += registry_rows(work / "main", *main_size, full=True, sessions=10, runs=runs)
+        _log("diff")
+        rows += diff.run()
+        rows += registry_rows(work / "big", *big_size, full=False, sessions=0, runs=runs)
+    print(f"Machine: {machine()}.  ")
+    print(
+        f"`mlflow server` (2 workers) on 127.0.0.1 over SQLite; {main_size[0]:,} prompts x "
+        f"{main_size[1]} versions unless the row says otherwise; medians of {runs} runs after a "
+        f"warm-up; load average (1/5/15 min) {load_before} at the start, {load_average()} at "
+        "the end.\n"
+    )
+    print(markdown_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
