@@ -2,22 +2,25 @@
 
 For a bounded time, 20 threads (each its own `PromptRegistry`, like separate app sessions) commit
 versions against the base they last saw and move `production` from where they last saw it, on
-three shared prompts, while 5 Chromium sessions load the prompts and aliases pages. Run against
-`mlflow server` over SQLite and over PostgreSQL. Afterwards nothing may be missing: every version
-a writer was told it created exists with its exact text, no other version exists, and the alias
-history holds exactly one promptui event per successful move.
+three shared prompts, while 5 Chromium sessions list the prompts, open the aliases pages and
+commit versions through the editor. Run against `mlflow server` over SQLite and over PostgreSQL.
+Afterwards nothing may be missing: every version a thread or a page reported as created exists
+with its exact text, no other version exists, and the alias history holds exactly one promptui
+event per successful move.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -130,34 +133,80 @@ def join_all(threads: list[threading.Thread], done: threading.Event) -> None:
     done.set()
 
 
-def browse_until(pages: list[Page], app_url: str, names: list[str], done: threading.Event) -> int:
-    """Load the prompts and aliases pages in every session until the writers are done."""
-    loads = 0
+def render(page: Page, heading: str) -> None:
+    """Wait for a page's heading and the end of its run; it must show no exception."""
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.locator(IDLE)).to_be_attached()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def commit_in_browser(page: Page, app_url: str, name: str, text: str, tally: Tally) -> None:
+    """Commit a new version through the editor, as a person would; tally what the page said."""
+    page.goto(f"{app_url}/edit?prompt={name}")
+    render(page, f"New version of {name}")
+    start_over = page.get_by_role("button", name=re.compile(r"^Start over from v\d+$"))
+    if start_over.count():  # a newer version was seen: start from it, as the page suggests
+        start_over.click()
+        render(page, f"New version of {name}")
+    template = page.get_by_label("Template", exact=True)
+    template.fill(text)
+    template.press("Tab")
+    expect(page.locator(IDLE)).to_be_attached()
+    message = page.get_by_label("Commit message", exact=True)
+    message.fill("from the browser")
+    message.press("Enter")
+    expect(page.locator(IDLE)).to_be_attached()
+    page.get_by_role("button", name="Commit version").click()
+    committed = page.get_by_role("heading", name=name, exact=True)
+    stale = page.get_by_text("after you opened this editor")
+    failed = page.get_by_text("Registry unreachable")
+    expect(committed.or_(stale).or_(failed).first).to_be_visible()
+    expect(page.locator(IDLE)).to_be_attached()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    if committed.is_visible():
+        version = int(parse_qs(urlsplit(page.url).query)["version"][0])
+        tally.add("committed in a browser", version=(name, version, text))
+    elif stale.count():
+        tally.add("stale base in a browser (commit refused)")
+    else:
+        with tally.lock:
+            tally.unexpected.append(f"browser commit: {failed.first.inner_text()}")
+
+
+def browse_until(
+    pages: list[Page], app_url: str, names: list[str], done: threading.Event, tally: Tally
+) -> int:
+    """Each session in turn lists prompts, opens an aliases page or commits a version, until
+    the writers are done (one more round after that)."""
+    actions = 0
     round_ = 0
     while True:
         last = done.is_set()
-        targets = [
-            (f"{app_url}/prompts", "Prompts")
-            if (round_ + i) % 2 == 0
-            else (f"{app_url}/aliases?prompt={names[i % len(names)]}", "Aliases")
-            for i in range(len(pages))
-        ]
-        for page, (url, _) in zip(pages, targets, strict=True):
-            page.goto(url)
-        for page, (_, heading) in zip(pages, targets, strict=True):
-            expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-            expect(page.locator(IDLE)).to_be_attached()
-            expect(page.get_by_test_id("stException")).to_have_count(0)
-            loads += 1
+        plans = [(i, page, (round_ + i) % 3) for i, page in enumerate(pages)]
+        loads = [(page, kind, names[i % len(names)]) for i, page, kind in plans if kind != 2]
+        for page, kind, name in loads:  # sent at once: the sessions run side by side
+            page.goto(f"{app_url}/prompts" if kind == 0 else f"{app_url}/aliases?prompt={name}")
+        for page, kind, _ in loads:
+            render(page, "Prompts" if kind == 0 else "Aliases")
+        for i, page, kind in plans:
+            if kind == 2:
+                name = names[(round_ + i) % len(names)]
+                text = f"Browser {i} round {round_}: answer {{{{question}}}} <i>politely</i>"
+                commit_in_browser(page, app_url, name, text, tally)
+        actions += len(plans)
         round_ += 1
         if last:
-            return loads
+            return actions
 
 
 @pytest.mark.browser
 @pytest.mark.timeout(240)
 def test_twenty_writers_and_five_browsers_lose_nothing(
-    backend: Server, app: Server, unique_name: str, capsys: pytest.CaptureFixture[str]
+    backend: Server,
+    app: Server,
+    unique_name: str,
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     setup = PromptRegistry(backend.url, timeout_s=60)
     experiment = f"hist-{unique_name}"
@@ -188,13 +237,19 @@ def test_twenty_writers_and_five_browsers_lose_nothing(
                 t.start()
             watcher = threading.Thread(target=join_all, args=(threads, done))
             watcher.start()
-            loads = browse_until(pages, app.url, names, done)
+            actions = browse_until(pages, app.url, names, done, tally)
             watcher.join()
         finally:
             browser.close()
 
+    with capsys.disabled():  # the conflict counts, shown even when the test passes
+        print(
+            f"\n[load, {request.node.callspec.params['backend']}] {WRITERS} threads for "
+            f"{WRITE_SECONDS} s and {BROWSERS} browser sessions ({actions} page actions): "
+            f"{dict(sorted(tally.outcomes.items()))}"
+        )
     assert tally.unexpected == []
-    outside_total = 0
+    outside = 0
     for name, first in zip(names, first_events, strict=True):
         detail = setup.get_prompt(name)
         stored = {v.version: v.text for v in detail.versions}
@@ -216,14 +271,10 @@ def test_twenty_writers_and_five_browsers_lose_nothing(
         # A page load can see a move between its write and its record and note it as made
         # outside promptui; such a note must repeat a real move, never invent a state.
         real = {(e.from_version, e.to_version) for e in ours}
-        outside = [e for e in events if e.outside]
-        assert all((e.from_version, e.to_version) in real for e in outside)
-        outside_total += len(outside)
-
+        noted = [e for e in events if e.outside]
+        assert all((e.from_version, e.to_version) in real for e in noted)
+        outside += len(noted)
     with capsys.disabled():
-        print(
-            f"\n[load {backend.url}] {WRITERS} writers for {WRITE_SECONDS} s: "
-            f"{dict(sorted(tally.outcomes.items()))}; {loads} page loads in {BROWSERS} browser "
-            f"sessions; {outside_total} in-flight moves also noted as outside changes"
-        )
+        print(f"[load] in-flight moves also noted as changed outside promptui: {outside}")
+
     assert tally.outcomes["committed"] > 0 and tally.outcomes["moved"] > 0
