@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mlflow import MlflowClient
 
-from benchmarks.common import Row, machine, seeded_server, stock_retries, timed
+from benchmarks.common import Row, load_average, machine, seeded_server, stock_retries, timed
 from promptui.registry import PromptRegistry
 
 TARGET_S = 1.5
@@ -115,12 +115,13 @@ def run(
     ]
 
 
-def table(fast: Measure, naive: Measure, versions: int) -> str:
+def table(fast: Measure, naive: Measure, versions: int, load: str) -> str:
     """The results as Markdown."""
     ratio = naive.seconds / fast.seconds
     rows = [
-        f"Machine: {machine()}; `mlflow server` on 127.0.0.1 over SQLite  ",
-        f"Registry: {fast.prompts:,} prompts x {versions} versions\n",
+        f"Machine: {machine()}; `mlflow server` (2 workers) on 127.0.0.1 over SQLite  ",
+        f"Registry: {fast.prompts:,} prompts x {versions} versions; load average (1/5/15 min) "
+        f"{load}\n",
         "| method | prompts | requests | seconds | note |",
         "|---|---:|---:|---:|---|",
     ]
@@ -147,14 +148,17 @@ def main(argv: list[str] | None = None) -> int:
         help="time the naive per-prompt calls on K prompts and extrapolate (default: all)",
     )
     args = parser.parse_args(argv)
+    load_before = load_average()
     with (
         tempfile.TemporaryDirectory(prefix="promptui-bench-") as tmp,
         seeded_server(Path(tmp), args.prompts, args.versions) as server,
     ):
         fast = measure_fast(server.url, args.prompts)
         print(f"list_prompts: {fast.seconds:.2f} s", file=sys.stderr)
-        naive = measure_naive(server.url, args.prompts, args.naive_sample)
-    print(table(fast, naive, args.versions))
+        with stock_retries():
+            naive = measure_naive(server.url, args.prompts, args.naive_sample)
+    load = f"{load_before} at the start, {load_average()} at the end"
+    print(table(fast, naive, args.versions, load))
     return 0
 
 
