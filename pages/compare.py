@@ -137,7 +137,9 @@ if comparison.same_version:
     st.info(f"Both sides are version {left.version}.")
 elif not comparison.template_changed:
     st.success(
-        "The templates are identical" + (" apart from whitespace." if params.ignore_ws else ".")
+        "The templates are identical."
+        if comparison.identical
+        else "The templates are identical apart from whitespace."
     )
 if comparison.type_changed:
     st.warning(

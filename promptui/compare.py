@@ -230,6 +230,11 @@ class Comparison:
             return any(m.kind != "equal" for m in self.messages)
         return self.type_changed or any(r.kind != "equal" for r in self.rows)
 
+    @property
+    def identical(self) -> bool:
+        """The templates are exactly equal, whitespace included."""
+        return self.left.template == self.right.template and not self.type_changed
+
     def message_counts(self) -> dict[str, int]:
         """How many messages were added, removed, changed or moved (chat only)."""
         counts = Counter(m.kind for m in self.messages if m.kind != "equal")

@@ -259,10 +259,12 @@ def test_identical_and_whitespace_only_changes() -> None:
     assert not same.template_changed
     assert same.summary_line() == "+0 / −0 words · 0 lines changed · variables unchanged"
     assert same.diff_file() == ""
+    assert same.identical
     left, right = version(1, "one  two\nthree\n"), version(2, "one two\nthree \n")
     assert compare_versions(left, right).template_changed
     quiet = compare_versions(left, right, ignore_whitespace=True)
     assert not quiet.template_changed
+    assert not quiet.identical
     assert quiet.stats.lines_changed == 0
     assert quiet.diff_file()  # the file is exact: a patch must apply to the real text
 
