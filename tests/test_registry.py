@@ -193,9 +193,7 @@ def test_stale_base_is_refused_and_nothing_written(
     assert registry.get_version(unique_name, "latest").text == "Two by someone else"
 
 
-def test_get_version_by_number_latest_and_alias(
-    registry: PromptRegistry, unique_name: str
-) -> None:
+def test_get_version_by_number_latest_and_alias(registry: PromptRegistry, unique_name: str) -> None:
     three_versions(registry, unique_name)
     registry.set_alias(unique_name, "production", 2)
     assert registry.get_version(unique_name).version == 3
