@@ -1,6 +1,7 @@
 """Create / edit: a new prompt, or a new version of one, with a diff before committing."""
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from promptui.drafts import draft_from_version, new_draft, save_draft
 from promptui.errors import PromptUIError, StaleBaseError
@@ -25,7 +26,7 @@ from promptui.ui.nav import open_editor, open_prompt, query_version
 
 page_setup("Create / edit")
 name = st.query_params.get("prompt", "").strip() or None
-slots = {}
+slots: dict[str, DeltaGenerator] = {}  # where each field's problem is shown
 
 try:
     existing = {p.name for p in state.list_prompts()}

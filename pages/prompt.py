@@ -3,7 +3,7 @@
 import streamlit as st
 
 from promptui.errors import PromptUIError
-from promptui.models import PromptDetail, PromptVersion
+from promptui.models import PromptDetail
 from promptui.tables import versions_frame
 from promptui.ui import state
 from promptui.ui.feedback import md_escape, show_error
@@ -56,10 +56,10 @@ if not detail.versions:
     st.stop()
 
 wanted = query_version()
-selected: PromptVersion = detail.version(wanted) if wanted else detail.latest  # type: ignore[assignment]
-if selected is None:
+requested = detail.version(wanted) if wanted else None
+if wanted and requested is None:
     st.warning(f"Version {wanted} of this prompt does not exist; showing the latest.", icon="🔍")
-    selected = detail.latest  # type: ignore[assignment]
+selected = requested or detail.versions[0]
 index = detail.versions.index(selected)
 
 st.subheader("Versions")
