@@ -2,13 +2,15 @@
 
 Run: .venv/bin/python benchmarks/run_all.py [--quick]   (or `make bench`)
 Each registry benchmark runs against a real `mlflow server` on loopback over SQLite, seeded with
-1,000 prompts x 20 versions, then once more with 10,000 prompts (promptui's list only: the naive
-list would take about 20 minutes there). `--quick` seeds 100 x 5 and 1,000 x 5 instead.
+1,000 prompts x 20 versions, then once more with 10,000 prompts x 20 (without the naive list,
+which grows with the prompt count to several minutes there, the memory and the alias figures).
+`--quick` seeds 100 x 5 and 1,000 x 5 instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -16,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import alias_moves, browser, diff, list_prompts, one_prompt
+from benchmarks import alias_moves, browser, diff, list_prompts, one_prompt, prompts_page
 from benchmarks.common import Row, load_average, machine, markdown_table, seeded_server
 
 FIRST_PROMPT = "bench-00000"  # named by benchmarks/seed.py
@@ -24,6 +26,20 @@ FIRST_PROMPT = "bench-00000"  # named by benchmarks/seed.py
 
 def _log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def prompts_page_rows(uri: str, prompts: int, runs: int) -> list[Row]:
+    """The prompts page's server-side runs (AppTest), from benchmarks/prompts_page.py."""
+    os.environ["MLFLOW_TRACKING_URI"] = uri  # the app under AppTest reads it
+    size = f"{prompts:,} prompts"
+    return [
+        Row(
+            f"{m.label}{'' if size in m.label else ', ' + size} (AppTest, server side)",
+            m.seconds,
+            requests=m.requests,
+        )
+        for m in prompts_page.measure(prompts, runs)
+    ]
 
 
 def registry_rows(
@@ -37,6 +53,8 @@ def registry_rows(
         rows = list_prompts.run(server.url, prompts, naive=full)
         _log("one prompt")
         rows += one_prompt.run(server.url, FIRST_PROMPT, versions, prompts, runs)
+        _log("prompts page")
+        rows += prompts_page_rows(server.url, prompts, max(3, runs // 2))
         _log("browser")
         # Before the alias moves: they add a prompt, and the home page check counts prompts.
         rows += browser.run(server.url, workdir, prompts, sessions if full else None)
