@@ -8,7 +8,13 @@ from promptui.tables import versions_frame
 from promptui.ui import state
 from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.layout import page_setup
-from promptui.ui.nav import PROMPTS_PAGE, open_editor, query_version
+from promptui.ui.nav import (
+    ALIASES_PAGE,
+    COMPARE_PAGE,
+    PROMPTS_PAGE,
+    open_editor,
+    query_version,
+)
 from promptui.ui.prompt_tags import tag_editor
 from promptui.ui.prompt_views import (
     alias_chips,
@@ -61,6 +67,24 @@ if wanted and requested is None:
     st.warning(f"Version {wanted} of this prompt does not exist; showing the latest.", icon="🔍")
 selected = requested or detail.versions[0]
 index = detail.versions.index(selected)
+
+base = detail.aliases.get("production", selected.version)
+if base == selected.version and index + 1 < len(detail.versions):
+    base = detail.versions[index + 1].version
+l1, l2, _ = st.columns([1, 1, 3])
+l1.page_link(
+    ALIASES_PAGE,
+    label="Aliases, history & rollback",
+    icon=":material/label:",
+    query_params={"prompt": name},
+)
+l2.page_link(
+    COMPARE_PAGE,
+    label=f"Compare v{base} → v{selected.version}",
+    icon=":material/difference:",
+    query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
+    disabled=base == selected.version,
+)
 
 st.subheader("Versions")
 event = st.dataframe(

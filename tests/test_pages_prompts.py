@@ -326,3 +326,16 @@ def test_deleting_a_version_with_aliases_needs_a_second_confirmation(
     at.button(key="prompt_delete_ok").click().run()
     assert [v.version for v in reg.get_prompt("story").versions] == [3, 1]
     assert reg.get_aliases("story") == {"champion": 3}
+
+
+def test_prompt_page_links_to_rollback_and_compare(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    _story(PromptRegistry(sqlite_uri), "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=3)
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    aliases = links["Aliases, history & rollback"]
+    assert aliases.page.endswith("aliases") and "prompt=story" in aliases.query_string
+    compare = links["Compare v2 → v3"]  # what production serves against the selected version
+    assert compare.page.endswith("compare")
+    assert "left=2" in compare.query_string and "right=3" in compare.query_string

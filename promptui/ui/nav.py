@@ -9,6 +9,8 @@ import streamlit as st
 PROMPTS_PAGE = "pages/prompts.py"
 PROMPT_PAGE = "pages/prompt.py"
 EDIT_PAGE = "pages/edit.py"
+COMPARE_PAGE = "pages/compare.py"
+ALIASES_PAGE = "pages/aliases.py"
 
 
 def prompt_params(name: str | None, version: int | None = None) -> dict[str, str]:
