@@ -16,6 +16,7 @@ CONFIG_DIR = PROJECT_DIR / "configs"
 EMBEDDED_DB = PROJECT_DIR / ".promptui" / "registry.db"
 SETTINGS_FILE = "promptui.yaml"
 DEFAULT_TIMEOUT_S = 5.0
+TIMEOUT_ENV = "PROMPTUI_REQUEST_TIMEOUT_S"
 DEFAULT_PROTECTED_ALIASES = ("production",)
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
@@ -205,15 +206,36 @@ def list_env_configs(config_dir: Path = CONFIG_DIR) -> list[EnvConfig]:
     return sorted(envs, key=lambda e: (order.get(e.name, 9), e.name))
 
 
-def load_settings(config_dir: Path = CONFIG_DIR) -> AppSettings:
-    """promptui's settings file, or the defaults when it is absent."""
+def _timeout_from_env(env: Mapping[str, str]) -> float | None:
+    """`PROMPTUI_REQUEST_TIMEOUT_S` as seconds, None when unset."""
+    raw = env.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(
+            f"environment variable {TIMEOUT_ENV}: {raw!r} is not a positive number of seconds."
+        )
+    return seconds
+
+
+def load_settings(
+    config_dir: Path = CONFIG_DIR, env: Mapping[str, str] | None = None
+) -> AppSettings:
+    """promptui's settings file (or the defaults); `PROMPTUI_REQUEST_TIMEOUT_S` wins over it."""
+    override = _timeout_from_env(os.environ if env is None else env)
     path = config_dir / SETTINGS_FILE
     if not path.exists():
-        return AppSettings()
+        return AppSettings(request_timeout_s=override or DEFAULT_TIMEOUT_S)
     data = _read_yaml(path)
     timeout = data.get("request_timeout_s", DEFAULT_TIMEOUT_S)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"{path}: request_timeout_s must be a positive number of seconds.")
+    if override is not None:
+        timeout = override
     protected = data.get("protected_aliases", list(DEFAULT_PROTECTED_ALIASES))
     if not isinstance(protected, list) or not all(isinstance(a, str) for a in protected):
         raise ConfigError(f"{path}: protected_aliases must be a list of alias names.")

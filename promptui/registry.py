@@ -353,6 +353,7 @@ class PromptRegistry:
 
     def get_aliases(self, name: str) -> dict[str, int]:
         """The alias map of one prompt: one request."""
+        validation.check_name(name)
         store = self._store_checked()
         rm = self._call(f"Prompt '{name}'", lambda: store.get_registered_model(name))
         return {a: int(v) for a, v in (rm.aliases or {}).items()}
@@ -474,6 +475,7 @@ class PromptRegistry:
         self, name: str, alias: str, version: int, *, expected: int | None = UNSET
     ) -> AliasMove:
         """Point `alias` at `version`; `expected` (None: absent) guards against a lost update."""
+        validation.check_name(name)
         validation.check_alias(alias)
         current = self._check_expected(name, alias, expected)
         client = self._mlflow()
@@ -485,6 +487,7 @@ class PromptRegistry:
 
     def delete_alias(self, name: str, alias: str, *, expected: int | None = UNSET) -> AliasMove:
         """Remove `alias`; with `expected`, refuses when it moved since the user saw it."""
+        validation.check_name(name)
         current = self._check_expected(name, alias, expected)
         if current is None:
             raise NotFoundError(f"Prompt '{name}' has no alias '{alias}'.")
@@ -505,12 +508,14 @@ class PromptRegistry:
 
     def set_prompt_tag(self, name: str, key: str, value: str) -> None:
         """Add or change a prompt tag."""
+        validation.check_name(name)
         key, value = validation.check_tag(key, value)
         client = self._mlflow()
         self._call(f"Prompt '{name}'", lambda: client.set_prompt_tag(name, key, value))
 
     def delete_prompt_tag(self, name: str, key: str) -> None:
         """Remove a prompt tag."""
+        validation.check_name(name)
         if is_internal_tag(key):
             raise InvalidInputError(f"'{key}' belongs to MLflow and cannot be removed here.")
         client = self._mlflow()
@@ -524,6 +529,7 @@ class PromptRegistry:
         With `confirmed_aliases`, refuses (ConflictError) when the version holds an alias the
         user did not confirm, e.g. one set by someone else meanwhile: one extra request.
         """
+        validation.check_name(name)
         if confirmed_aliases is not None:
             held = sorted(a for a, v in self.get_aliases(name).items() if v == int(version))
             unconfirmed = [a for a in held if a not in set(confirmed_aliases)]
@@ -578,13 +584,17 @@ def _version_tags(tags: Mapping[str, str] | None, author: str | None) -> dict[st
     return out
 
 
+# Specific causes first: urllib3 wraps each of them in "Max retries exceeded".
 _REASONS = (
     ("connection refused", "connection refused"),
-    ("max retries exceeded", "connection refused"),
     ("timed out", "no answer in time"),
     ("timeout", "no answer in time"),
     ("name or service not known", "host not found"),
     ("nodename nor servname", "host not found"),
+    ("connection aborted", "the connection was dropped"),
+    ("connection reset", "the connection was dropped"),
+    ("remote end closed", "the connection was dropped"),
+    ("max retries exceeded", "no connection"),
 )
 
 

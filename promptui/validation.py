@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Mapping, Sequence
 
@@ -12,6 +13,7 @@ from promptui.models import CHAT_ROLES, ChatMessage
 NAME_RULE = re.compile(r"^[a-zA-Z0-9_.-]+$")
 ALIAS_RULE = re.compile(r"^[\w-]+$")  # MLflow's alias rule: no dots, unlike names
 RESERVED_ALIAS = re.compile(r"^(latest|v\d+)$", re.IGNORECASE)
+TAG_KEY_RULE = re.compile(r"^[/\w.\- :]+$")  # MLflow's rule for tag keys
 MAX_TEMPLATE_CHARS = 100_000
 MAX_NAME_CHARS = 256
 MAX_ALIAS_CHARS = 255
@@ -141,6 +143,16 @@ def check_tag(key: str, value: str) -> tuple[str, str]:
         raise InvalidInputError(f"Tag keys are at most {MAX_TAG_KEY_CHARS} characters.")
     if key.startswith(("mlflow.", "_mlflow")):
         raise InvalidInputError(f"'{key}' is reserved for MLflow's own tags; choose another key.")
+    if not TAG_KEY_RULE.fullmatch(key):
+        bad = sorted({c for c in key if not TAG_KEY_RULE.fullmatch(c)})
+        shown = " ".join(repr(c) for c in bad[:5])
+        raise InvalidInputError(
+            "A tag key may contain only letters, digits, spaces and '_', '-', '.', ':', '/' "
+            f"(found {shown})."
+        )
+    if posixpath.normpath(key) != key or key.startswith(("/", "..")) or key == ".":
+        # MLflow refuses keys that would name another path, such as 'a//b' or 'a/'.
+        raise InvalidInputError(f"The tag key '{key}' reads as a file path; write it plainly.")
     if value is None:
         value = ""
     if len(value) > MAX_TAG_VALUE_CHARS:

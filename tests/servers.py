@@ -71,10 +71,16 @@ def _start(cmd: list[str], port: int, log_path: Path, env: dict[str, str], cwd: 
 
 
 def start_mlflow_server(
-    db_uri: str, workdir: Path, *, extra_args: list[str] | None = None, timeout_s: float = 90
+    db_uri: str,
+    workdir: Path,
+    *,
+    extra_args: list[str] | None = None,
+    timeout_s: float = 90,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Server:
-    """`mlflow server` on a free loopback port over the given backend store."""
-    port = free_port()
+    """`mlflow server` on loopback (a free port unless given) over the given backend store."""
+    port = port or free_port()
     artifacts = workdir / "artifacts"
     artifacts.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -85,8 +91,8 @@ def start_mlflow_server(
         "--workers", "2",
         *(extra_args or []),
     ]  # fmt: skip
-    env = dict(os.environ)
-    server = _start(cmd, port, workdir / f"mlflow-{port}.log", env, workdir)
+    full_env = {**os.environ, **(env or {})}
+    server = _start(cmd, port, workdir / f"mlflow-{port}.log", full_env, workdir)
     _wait_ready(server, "/health", timeout_s)
     return server
 

@@ -14,9 +14,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from promptui.diff import diff_chat, diff_lines, diff_mapping, diff_variables
 from promptui.drafts import Draft, role_options
+from promptui.errors import InvalidInputError
 from promptui.models import CHAT_ROLES, PromptVersion
 from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
-from promptui.ui.feedback import md_code, md_escape
+from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.validation import parse_chat_json
 
 NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
 
@@ -154,6 +156,29 @@ def chat_editor(draft: Draft) -> None:
     st.button(
         "Add message", key=f"{prefix}add", icon=":material/add:", on_click=_add, args=(draft,)
     )
+    chat_json_import(draft)
+
+
+def chat_json_import(draft: Draft) -> None:
+    """Replace the messages with ones pasted as JSON, e.g. copied from application code."""
+    prefix = _prefix(draft)
+    with st.expander("Paste messages as JSON"):
+        raw = st.text_area(
+            "Messages as JSON",
+            key=f"{prefix}json",
+            height=120,
+            placeholder='[{"role": "system", "content": "You are ..."}, {"role": "user", ...}]',
+        )
+        if st.button("Replace the messages", key=f"{prefix}json_apply"):
+            try:
+                messages = parse_chat_json(raw)
+            except InvalidInputError as e:
+                show_error(e)
+                return
+            draft.messages = []
+            for m in messages:
+                draft.add_message(m.role, m.content)
+            st.rerun()
 
 
 def model_config_editor(draft: Draft) -> None:

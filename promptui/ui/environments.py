@@ -7,7 +7,7 @@ import streamlit as st
 
 from promptui.aliases import EnvResolution, promotions, resolve_environments
 from promptui.config import list_env_configs
-from promptui.errors import PromptUIError
+from promptui.errors import PromptUIError, RegistryUnavailableError
 from promptui.models import PromptDetail
 from promptui.ui import state
 from promptui.ui.alias_actions import AliasActions, MoveRequest
@@ -21,6 +21,8 @@ def environment_rows() -> list[EnvResolution]:
     for name in sorted({e.model.prompt_name for e in envs if e.model.prompt_name}):
         try:
             details[name] = state.get_prompt(name)
+        except RegistryUnavailableError:
+            raise  # the whole registry is down: the page says so once, with a Retry
         except PromptUIError as e:  # one missing prompt must not hide the other environments
             details[name] = e
     return resolve_environments(envs, details)

@@ -14,7 +14,9 @@ from promptui.errors import (
     RegistryUnavailableError,
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^\"'])")
+# '/' too: Streamlit rewrites ':material/' in the raw source into an icon before parsing.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^\"'/])")
+_ICON = re.compile(r":(?=material/)")
 
 
 def md_escape(text: str) -> str:
@@ -27,11 +29,11 @@ def show_error(error: PromptUIError, *, retry_key: str | None = None) -> None:
     message = md_escape(error.message)
     if isinstance(error, RegistryUnavailableError):
         st.error(f"**Registry unreachable.** {message}", icon="🔌")
-        if retry_key and st.button("Retry", key=retry_key, type="primary"):
+        if retry_key:
             from promptui.ui.state import invalidate
 
-            invalidate()
-            st.rerun()
+            # A callback runs before the rerun it causes: the page reads the registry once.
+            st.button("Retry", key=retry_key, type="primary", on_click=invalidate)
     elif isinstance(error, ConflictError):
         st.warning(message, icon="⚠️")
     elif isinstance(error, NotFoundError):
@@ -44,7 +46,9 @@ def show_error(error: PromptUIError, *, retry_key: str | None = None) -> None:
 
 def md_code(text: str) -> str:
     """Text as an inline Markdown code span that no backtick inside can close early."""
-    text = str(text).replace("\n", " ")
+    # Backslashes do not escape inside a code span; a zero-width word joiner after the colon
+    # keeps Streamlit's ':material/' rewrite from turning the text into an icon.
+    text = _ICON.sub(":\u2060", str(text).replace("\n", " "))
     fence = "`"
     while fence in text:
         fence += "`"

@@ -51,9 +51,17 @@ def navigation() -> st.navigation:
 
 
 def page_setup(title: str) -> None:
-    """Idempotent page set-up: wide layout, title, and which registry the app talks to."""
+    """Idempotent page set-up: wide layout, title, which registry, and a refresh control."""
     st.set_page_config(page_title=f"{title} · promptui", page_icon="📝", layout="wide")
-    from promptui.ui.state import registry
+    from promptui.ui.state import invalidate, registry
 
     with st.sidebar:
         st.caption(f"Registry: {md_code(registry().display_uri)}")
+        # A callback runs before the page script, so the page's reads already miss the cache.
+        st.button(
+            "Refresh from registry",
+            key="layout_refresh",
+            icon=":material/refresh:",
+            on_click=invalidate,
+            help="Forget cached reads and load everything again from the registry.",
+        )
