@@ -93,9 +93,9 @@ class PromptDetail:
         text = str(ref).strip()
         if text.lower() == "latest":
             return self.latest
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return self.version(int(text))
-        if text[:1] in "vV" and text[1:].isdigit():
+        if text[:1] in "vV" and text[1:].isascii() and text[1:].isdigit():
             return self.version(int(text[1:]))
         if text in self.aliases:
             return self.version(self.aliases[text])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -36,13 +38,19 @@ class Server:
         return self.log_path.read_text(errors="replace")[-4000:]
 
     def stop(self) -> None:
+        """Stop the server and its workers (its own process group, started by us)."""
         if self.proc.poll() is None:
-            self.proc.terminate()
+            self._signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._signal(signal.SIGKILL)
                 self.proc.wait(timeout=10)
+        self._signal(signal.SIGKILL)  # workers left behind by a parent that already exited
+
+    def _signal(self, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, sig)
 
 
 def _wait_ready(server: Server, health_path: str, timeout_s: float) -> None:
@@ -89,9 +97,13 @@ def start_mlflow_server(
         "--default-artifact-root", str(artifacts),
         "--host", "127.0.0.1", "--port", str(port),
         "--workers", "2",
+        # Uvicorn restarts a worker that misses a 5 s health check; on a busy machine a page of
+        # 1,000 prompts can hold a worker that long, and the restart drops the request.
+        "--uvicorn-opts", "--timeout-worker-healthcheck 120",
         *(extra_args or []),
     ]  # fmt: skip
-    full_env = {**os.environ, **(env or {})}
+    # The job runner (a pool of background workers) serves features promptui does not use.
+    full_env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **(env or {})}
     server = _start(cmd, port, workdir / f"mlflow-{port}.log", full_env, workdir)
     _wait_ready(server, "/health", timeout_s)
     return server

@@ -18,9 +18,6 @@ from tests.conftest import fresh_db
 from tests.servers import Server, start_mlflow_server
 
 VERSIONS = 3
-# Uvicorn restarts a worker that misses a 5 s health check; a page of 1,000 prompts on a busy
-# machine can hold a worker that long, and the restart drops the request.
-PATIENT_WORKERS = ["--uvicorn-opts", "--timeout-worker-healthcheck 120"]
 
 
 @dataclass
@@ -41,7 +38,7 @@ def big(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     uri = fresh_db(template_db, workdir)
     db_path = workdir / "mlflow.db"
     bulk_seed(db_path, 1000, VERSIONS, prefix="big")
-    server = start_mlflow_server(uri, workdir, extra_args=PATIENT_WORKERS)
+    server = start_mlflow_server(uri, workdir)
     yield BigRegistry(server, db_path)
     server.stop()
 
