@@ -55,11 +55,6 @@ def median_timed(fn: Callable[[], object], runs: int) -> tuple[int, float]:
     return max(r for r, _ in samples), statistics.median(s for _, s in samples)
 
 
-# Uvicorn restarts a worker that misses its 5 s health check, e.g. while it serializes a page
-# of 1,000 prompts on a busy machine; the client then sees a dropped connection.
-PATIENT_WORKERS = ["--uvicorn-opts", "--timeout-worker-healthcheck 120"]
-
-
 @contextmanager
 def seeded_server(
     workdir: Path, prompts: int, versions: int, *, extra_args: list[str] | None = None
@@ -70,8 +65,7 @@ def seeded_server(
     uri = create_registry_db(db)
     if prompts:
         bulk_seed(db, prompts, versions)
-    args = [*PATIENT_WORKERS, *(extra_args or [])]
-    server = start_mlflow_server(uri, workdir, extra_args=args, timeout_s=180)
+    server = start_mlflow_server(uri, workdir, extra_args=extra_args, timeout_s=180)
     try:
         yield server
     finally:

@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 
-from benchmarks.common import PATIENT_WORKERS
 from tests.servers import Server, free_port, start_mlflow_server
 
 DATABASE = "promptui"
@@ -115,9 +114,7 @@ def postgres_mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         postgres = start_postgres(pg_dir)
         try:
             workdir = tmp_path_factory.mktemp("mlflow-postgres")
-            server = start_mlflow_server(
-                postgres.uri, workdir, extra_args=PATIENT_WORKERS, timeout_s=240
-            )
+            server = start_mlflow_server(postgres.uri, workdir, timeout_s=240)
             try:
                 yield server
             finally:
