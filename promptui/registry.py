@@ -478,10 +478,12 @@ class PromptRegistry:
         validation.check_name(name)
         validation.check_alias(alias)
         current = self._check_expected(name, alias, expected)
-        client = self._mlflow()
+        store = self._store_checked()
+        # The store directly: MlflowClient.set_prompt_alias first re-reads the version (2 more
+        # requests); the server refuses a missing version on its own.
         self._call(
             f"Prompt '{name}' version {version}",
-            lambda: client.set_prompt_alias(name, alias, int(version)),
+            lambda: store.set_prompt_alias(name, alias, int(version)),
         )
         return AliasMove(name, alias, current, int(version))
 
@@ -491,8 +493,8 @@ class PromptRegistry:
         current = self._check_expected(name, alias, expected)
         if current is None:
             raise NotFoundError(f"Prompt '{name}' has no alias '{alias}'.")
-        client = self._mlflow()
-        self._call(f"Alias '{alias}'", lambda: client.delete_prompt_alias(name, alias))
+        store = self._store_checked()
+        self._call(f"Alias '{alias}'", lambda: store.delete_prompt_alias(name, alias))
         return AliasMove(name, alias, current, None)
 
     def _check_expected(self, name: str, alias: str, expected: int | None) -> int | None:
