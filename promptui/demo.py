@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from promptui.aliases import move_alias
+from promptui.history import AliasHistory
 from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
 
@@ -92,6 +94,7 @@ DEMO_PROMPTS = (
 def seed_demo(registry: PromptRegistry) -> list[str]:
     """Create the demo prompts that are missing; returns the names created."""
     existing = {s.name for s in registry.list_prompts()}
+    history = AliasHistory(registry)
     created = []
     for demo in DEMO_PROMPTS:
         if demo.name in existing:
@@ -103,6 +106,8 @@ def seed_demo(registry: PromptRegistry) -> list[str]:
         for template, message in rest:
             registry.commit_version(demo.name, template, message, model_config=demo.model_config)
         for alias, version in demo.aliases.items():
-            registry.set_alias(demo.name, alias, version)
+            move_alias(
+                registry, history, demo.name, alias, version, reason="Demo data", user="demo"
+            )
         created.append(demo.name)
     return created
