@@ -1,4 +1,4 @@
-"""Fixtures: a real `mlflow server` on loopback, embedded SQLite stores, unique names."""
+"""Fixtures: a real `mlflow server` on loopback, embedded SQLite stores, unique names, Chromium."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.seed import create_registry_db
 from promptui.registry import PromptRegistry
+from tests.browser import SharedChromium, guarded_page, streamlit_app
 from tests.servers import Server, start_mlflow_server
 
 # Tests must never touch the project's own embedded registry.
@@ -67,3 +69,45 @@ def server_registry(mlflow_server: Server) -> PromptRegistry:
 def unique_name() -> str:
     """A prompt name no other test uses."""
     return f"t-{uuid.uuid4().hex[:12]}"
+
+
+# -- browser tests ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_session() -> Iterator[SharedChromium]:
+    """One headless Chromium for the whole session, launched by the first test that needs it."""
+    expect.set_options(timeout=30_000)
+    chromium = SharedChromium()
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_session: SharedChromium) -> Browser:
+    """The session's Chromium; each test opens its own context (see `page`)."""
+    return chromium_session.browser
+
+
+@pytest.fixture(autouse=True)
+def _chromium_in_use(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Playwright's event loop is the thread's running loop only during tests using `browser`."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    with request.getfixturevalue("chromium_session").in_use():
+        yield
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A 1400x1000 page in a fresh context; fails the test if a JavaScript dialog opened."""
+    with guarded_page(browser) as page:
+        yield page
+
+
+@pytest.fixture
+def app(mlflow_server: Server, tmp_path: Path) -> Iterator[Server]:
+    """A fresh `streamlit run` of the app against the session's mlflow server."""
+    with streamlit_app(mlflow_server.url, tmp_path) as server:
+        yield server

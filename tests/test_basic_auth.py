@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from promptui.errors import RegistryUnavailableError
 from promptui.registry import PromptRegistry
 from tests.apptest_util import fresh_streamlit_caches, start_app, texts, unescape
+from tests.browser import guarded_page
 from tests.conftest import fresh_db
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_mlflow_server, start_streamlit
+from tests.servers import Server, start_mlflow_server, start_streamlit
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
 
@@ -122,18 +123,19 @@ def test_app_with_a_wrong_password_says_so_without_showing_it(
 
 @pytest.mark.browser
 def test_app_renders_the_home_page_and_never_shows_the_password(
-    auth_server: AuthServer, tmp_path: Path, unique_name: str, monkeypatch: pytest.MonkeyPatch
+    auth_server: AuthServer,
+    browser: Browser,
+    tmp_path: Path,
+    unique_name: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     signed_in(monkeypatch, auth_server.env())
     registry = PromptRegistry(auth_server.url)
     registry.create_prompt(unique_name, "Hi {{name}}", "first")
     count = len(registry.list_prompts())
     app = start_streamlit(auth_server.url, tmp_path, env=auth_server.env())
-    expect.set_options(timeout=30_000)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        with guarded_page(browser) as page:
             page.goto(app.url)
             metric = page.get_by_test_id("stMetric").filter(has_text="Prompts")
             expect(metric.get_by_test_id("stMetricValue")).to_have_text(str(count))
@@ -144,7 +146,6 @@ def test_app_renders_the_home_page_and_never_shows_the_password(
                 page.get_by_test_id("stCode").filter(has_text="Hi {{name}}").first
             ).to_be_visible()
             assert auth_server.password not in page.content()
-            browser.close()
     finally:
         app.stop()
     assert auth_server.password not in app.log_path.read_text(errors="replace")

@@ -7,32 +7,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 from promptui.aliases import move_alias
 from promptui.history import AliasHistory
 from promptui.registry import PromptRegistry
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
+from tests.browser import streamlit_app, wait_idle
+from tests.servers import Server
 
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 @pytest.fixture
 def app(mlflow_server: Server, tmp_path: Path) -> Iterator[Server]:
-    server = start_streamlit(mlflow_server.url, tmp_path, env={"PROMPTUI_USER": "browser-user"})
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def page(app: Server) -> Iterator[Page]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1400, "height": 1000})
-        finally:
-            browser.close()
+    env = {"PROMPTUI_USER": "browser-user"}
+    with streamlit_app(mlflow_server.url, tmp_path, env=env) as server:
+        yield server
 
 
 def _drag(page: Page, source: Locator, target: Locator) -> None:
@@ -59,7 +49,7 @@ def _confirm(page: Page, reason: str | None) -> None:
 
 @pytest.mark.browser
 def test_drag_production_then_roll_back(
-    page: Page, app: Server, mlflow_server: Server, unique_name: str
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
 ) -> None:
     registry = PromptRegistry(mlflow_server.url)
     registry.create_prompt(unique_name, "Answer {{question}}.", "first")
@@ -73,7 +63,7 @@ def test_drag_production_then_roll_back(
     expect(chip).to_be_visible(timeout=30_000)
     lane_1 = page.locator("[data-testid='alias-lane'][data-version='1']")
     expect(lane_1.locator("[data-alias='production']")).to_be_visible()
-    expect(page.locator(IDLE)).to_be_attached()
+    wait_idle(page)
     lane_2 = page.locator("[data-testid='alias-lane'][data-version='2']")
     expect(lane_2).to_contain_text(PAYLOAD)  # the commit message, as text
 
@@ -107,7 +97,7 @@ def test_drag_production_then_roll_back(
 
 
 @pytest.mark.browser
-def test_environments_page_opened_directly(page: Page, app: Server, mlflow_server: Server) -> None:
+def test_environments_page_opened_directly(app: Server, page: Page, mlflow_server: Server) -> None:
     page.goto(f"{app.url}/environments")
     expect(page.get_by_role("heading", name="Environments")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
+from tests.browser import guarded_page, streamlit_app, wait_idle
+from tests.servers import Server
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
 MARKUP = "**bold** :red[x] $x$"
@@ -22,26 +22,22 @@ HOSTILE = f"{SCRIPT} {IMG} {MARKUP}"
 
 @pytest.fixture(scope="module")
 def app(mlflow_server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_streamlit(mlflow_server.url, tmp_path_factory.mktemp("compare-app"))
-    yield server
-    server.stop()
+    with streamlit_app(mlflow_server.url, tmp_path_factory.mktemp("compare-app")) as server:
+        yield server
 
 
 @pytest.fixture
-def page(app: Server) -> Iterator[Page]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1400, "height": 1100})
-        finally:
-            browser.close()
+def page(browser: Browser) -> Iterator[Page]:
+    """The shared `page` with a 1400x1100 viewport (a JavaScript dialog fails the test)."""
+    with guarded_page(browser, height=1100) as page:
+        yield page
 
 
 def _open(page: Page, app: Server, **params: str) -> None:
     """Open a compare link as a colleague would: pasted into a fresh tab."""
     page.goto(f"{app.url}/compare?{urlencode(params)}")
     expect(page.locator("table.pu-diff").first).to_be_visible(timeout=30_000)
-    expect(page.locator(IDLE)).to_be_attached()
+    wait_idle(page)
 
 
 def _not_pwned(page: Page) -> None:

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from promptui.aliases import move_alias
 from promptui.history import AliasHistory
 from promptui.registry import PromptRegistry
+from tests.browser import guarded_page, streamlit_app, wait_idle
 from tests.conftest import fresh_db
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_mlflow_server, start_streamlit
+from tests.servers import Server, start_mlflow_server
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,6 @@ NAME = "__pu__.-_b_"  # letters, digits, '_', '.', '-' only
 ALIAS = "__hot__"  # letters, digits, '_', '-' only
 TAG_KEY = "__k__ :material/home: a/b"  # letters, digits, spaces, '_', '-', '.', ':', '/' only
 ENV_PROMPT = "agent-system-prompt"  # the prompt configs/*.yaml name
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 def seed_hostile(registry: PromptRegistry, name: str) -> None:
@@ -65,33 +65,20 @@ def hostile_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture
 def app(hostile_server: Server, tmp_path: Path) -> Iterator[Server]:
-    server = start_streamlit(hostile_server.url, tmp_path, env={"PROMPTUI_USER": PAYLOAD})
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=30_000)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with streamlit_app(hostile_server.url, tmp_path, env={"PROMPTUI_USER": PAYLOAD}) as server:
+        yield server
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    yield page
-    assert dialogs == []  # no alert() from a javascript: link or injected script
-    page.close()
+    """The shared `page` with a 1400x1100 viewport (a JavaScript dialog fails the test)."""
+    with guarded_page(browser, height=1100) as page:
+        yield page
 
 
 def visit(page: Page, url: str) -> None:
     page.goto(url)
-    expect(page.locator(IDLE)).to_be_attached()
+    wait_idle(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
@@ -113,7 +100,7 @@ def markdown_texts(page: Page) -> list[str]:
 
 def nothing_injected(page: Page) -> None:
     """No script ran, no payload element reached the DOM, no Markdown turned into markup."""
-    expect(page.locator(IDLE)).to_be_attached()
+    wait_idle(page)
     assert page.evaluate("window.__pwned") is None
     expect(page.locator("img[src='x']")).to_have_count(0)
     expect(page.locator("a[href^='javascript']")).to_have_count(0)

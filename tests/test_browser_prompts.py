@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
+from tests.browser import wait_idle
+from tests.servers import Server
 
 pytestmark = pytest.mark.browser
 
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> <b>bold</b>'
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-@pytest.fixture
-def app(mlflow_server: Server, tmp_path: Path) -> Iterator[Server]:
-    """A fresh `streamlit run` of the app against the real mlflow server."""
-    server = start_streamlit(mlflow_server.url, tmp_path)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=30_000)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    yield page
-    assert dialogs == []  # no alert/confirm opened by injected script
-    page.close()
-
-
-def idle(page: Page) -> None:
-    """Wait until Streamlit finished the current run."""
-    expect(page.locator(IDLE)).to_be_attached()
 
 
 def assert_nothing_injected(page: Page) -> None:
@@ -62,7 +27,7 @@ def test_create_edit_commit_and_see_it_listed(
 ) -> None:
     page.goto(f"{app.url}/edit")  # opened directly on a freshly started server
     expect(page.get_by_role("heading", name="Create prompt")).to_be_visible()
-    idle(page)
+    wait_idle(page)
     page.get_by_label("Name", exact=True).fill(unique_name)
     template = page.get_by_label("Template", exact=True)
     template.fill(f"Answer {{{{question}}}}. {PAYLOAD}")
@@ -88,7 +53,7 @@ def test_create_edit_commit_and_see_it_listed(
     message = page.get_by_label("Commit message", exact=True)
     message.fill("Answer in the user's <i>language</i>")
     message.press("Enter")
-    idle(page)
+    wait_idle(page)
     page.get_by_role("button", name="Commit version").click()
 
     expect(page.get_by_text("Version 2", exact=False).first).to_be_visible()
@@ -159,5 +124,5 @@ def test_deep_link_and_user_html_shown_as_text_in_every_view(
     page.goto(f"{app.url}/prompts")
     page.get_by_label("Search prompts", exact=True).fill(unique_name)
     expect(page.get_by_text("2 of ", exact=False)).to_be_visible()
-    idle(page)
+    wait_idle(page)
     assert_nothing_injected(page)

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from promptui.demo import seed_demo
 from promptui.registry import PromptRegistry
 from promptui.ui.layout import PAGES, PageSpec
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
+from tests.browser import wait_idle
+from tests.servers import Server
 
 pytestmark = pytest.mark.browser
-
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=30_000)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    yield page
-    page.close()
 
 
 @pytest.fixture
@@ -43,16 +23,14 @@ def demo_registry(mlflow_server: Server) -> PromptRegistry:
 
 
 @pytest.fixture
-def app(demo_registry: PromptRegistry, mlflow_server: Server, tmp_path: Path) -> Iterator[Server]:
-    """A freshly started `streamlit run app.py` against the real mlflow server."""
-    server = start_streamlit(mlflow_server.url, tmp_path)
-    yield server
-    server.stop()
+def app(demo_registry: PromptRegistry, app: Server) -> Server:
+    """The shared `app` (a fresh `streamlit run`), started once the demo prompts are seeded."""
+    return app
 
 
 def rendered(page: Page) -> None:
     """Wait until Streamlit finished the run, then check it ended without an exception."""
-    expect(page.locator(IDLE)).to_be_attached()
+    wait_idle(page)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Registry:")
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from promptui.config import DEFAULT_TIMEOUT_S, TIMEOUT_ENV, ModelConfig, load_settings
 from promptui.demo import seed_demo
@@ -27,19 +27,12 @@ from promptui.instrument import count_requests
 from promptui.loader import LOADER_TIMEOUT_S, resolve_system_prompt
 from promptui.registry import PromptRegistry
 from tests.apptest_util import fresh_streamlit_caches, open_page, start_app
+from tests.browser import new_page, wait_idle
 from tests.conftest import fresh_db
-from tests.servers import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    Server,
-    free_port,
-    start_mlflow_server,
-    start_streamlit,
-)
+from tests.servers import Server, free_port, start_mlflow_server, start_streamlit
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 UNREACHABLE = "Registry unreachable"
 BOUND_S = 5.0  # the spec: the message appears within 5 s
@@ -83,19 +76,6 @@ def own_server(
     holder.server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=30_000)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def idle(page: Page) -> None:
-    expect(page.locator(IDLE)).to_be_attached()
-
-
 def no_traceback(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -108,16 +88,16 @@ def seconds_until_unreachable(
     page: Page, action: Callable[[], None], *, shown_before: bool = False
 ) -> float:
     """Run `action` and wait (at most the bound) for the unreachable message and its Retry."""
-    idle(page)
+    wait_idle(page)
     start = time.monotonic()
     action()
     if shown_before:  # the last run's message stays on screen until this (slow) run ends
         expect(page.locator(RUNNING)).to_be_attached()
-        idle(page)
+        wait_idle(page)
     alert = page.get_by_test_id("stAlert").filter(has_text=UNREACHABLE)
     expect(alert.first).to_be_visible(timeout=BOUND_S * 1000)
     elapsed = time.monotonic() - start
-    idle(page)
+    wait_idle(page)
     no_traceback(page)
     return elapsed
 
@@ -164,7 +144,7 @@ def test_killed_server_every_page_says_unreachable_then_retry_recovers(
             tabs[label] = context.new_page()
             tabs[label].goto(app.url + path)
             shows_data(tabs[label])
-            idle(tabs[label])
+            wait_idle(tabs[label])
 
         own_server.kill()
 
@@ -199,7 +179,7 @@ def test_killed_server_every_page_says_unreachable_then_retry_recovers(
         # Same port, same database: Retry brings every page's data back, app not restarted.
         own_server.restart()
         for label, tab in tabs.items():
-            idle(tab)
+            wait_idle(tab)
             tab.get_by_role("button", name="Retry").click()
             PAGES[label][1](tab)
             expect(tab.get_by_test_id("stAlert").filter(has_text=UNREACHABLE)).to_have_count(0)
@@ -295,13 +275,13 @@ def test_slow_server_times_out_at_the_bound_and_the_page_stays_responsive(
 ) -> None:
     PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Hello {{who}}.", "first")
     app = start_streamlit(proxy.url, tmp_path, env={"PROMPTUI_REQUEST_TIMEOUT_S": str(TIMEOUT_S)})
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = new_page(browser)
     try:
         page.goto(f"{app.url}/prompt?prompt={unique_name}")
         expect(
             page.get_by_test_id("stCode").filter(has_text="Hello {{who}}.").first
         ).to_be_visible()
-        idle(page)
+        wait_idle(page)
 
         proxy.slow()
         # What is cached keeps working at once: the try-out needs no request.
@@ -312,7 +292,7 @@ def test_slow_server_times_out_at_the_bound_and_the_page_stays_responsive(
         expect(page.get_by_test_id("stCode").filter(has_text="Hello Ada.")).to_be_visible(
             timeout=TIMEOUT_S * 1000
         )
-        idle(page)
+        wait_idle(page)
         expect(page.get_by_text(UNREACHABLE)).to_have_count(0)
 
         # Anything that must reach the registry gives up at the configured bound, each time.
@@ -331,7 +311,7 @@ def test_slow_server_times_out_at_the_bound_and_the_page_stays_responsive(
         ).to_be_visible()
         no_traceback(page)
     finally:
-        page.close()
+        page.context.close()
         app.stop()
 
 
