@@ -39,7 +39,7 @@ def _rendered_prompts(page: Page) -> None:
 
 
 def _switch(page: Page, link: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()
 
 
 def rss_mib(pid: int) -> float:

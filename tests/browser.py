@@ -5,12 +5,11 @@ The fixtures built on it (`browser`, `page`, `app`) are in tests/conftest.py.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
 
@@ -64,38 +63,3 @@ def streamlit_app(
         yield server
     finally:
         server.stop()
-
-
-class SharedChromium:
-    """Chromium under a sync Playwright, kept open across tests.
-
-    Between its calls a sync Playwright leaves its event loop marked as the thread's running
-    loop (`wait_for_future` in playwright/_impl/_greenlets.py). Left marked, `asyncio.run()` and
-    another `sync_playwright()` (tests/test_load.py starts its own) refuse to run in any later
-    test. So the loop is marked only while a test uses the browser: `in_use()`.
-    """
-
-    def __init__(self) -> None:
-        self._playwright = sync_playwright().start()
-        try:
-            self.browser = launch(self._playwright)
-        except BaseException:
-            self._playwright.stop()
-            raise
-        self._loop = asyncio.get_running_loop()  # marked by the launch
-        asyncio._set_running_loop(None)
-
-    @contextmanager
-    def in_use(self) -> Iterator[Browser]:
-        asyncio._set_running_loop(self._loop)
-        try:
-            yield self.browser
-        finally:
-            asyncio._set_running_loop(None)
-
-    def close(self) -> None:
-        with self.in_use():
-            try:
-                self.browser.close()
-            finally:
-                self._playwright.stop()

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from benchmarks.seed import create_registry_db
 from promptui.registry import PromptRegistry
-from tests.browser import SharedChromium, guarded_page, streamlit_app
+from tests.browser import guarded_page, launch, streamlit_app
 from tests.servers import Server, start_mlflow_server
 
 # Tests must never touch the project's own embedded registry.
@@ -74,29 +74,18 @@ def unique_name() -> str:
 # -- browser tests ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def chromium_session() -> Iterator[SharedChromium]:
-    """One headless Chromium for the whole session, launched by the first test that needs it."""
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for one test.
+
+    Per test on purpose: a sync Playwright keeps its event loop marked as running while it is
+    open, which would break `asyncio.run()` and other Playwright sessions in later tests.
+    """
     expect.set_options(timeout=30_000)
-    chromium = SharedChromium()
-    yield chromium
-    chromium.close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_session: SharedChromium) -> Browser:
-    """The session's Chromium; each test opens its own context (see `page`)."""
-    return chromium_session.browser
-
-
-@pytest.fixture(autouse=True)
-def _chromium_in_use(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Playwright's event loop is the thread's running loop only during tests using `browser`."""
-    if "browser" not in request.fixturenames:
-        yield
-        return
-    with request.getfixturevalue("chromium_session").in_use():
-        yield
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

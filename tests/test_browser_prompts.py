@@ -61,7 +61,7 @@ def test_create_edit_commit_and_see_it_listed(
     assert_nothing_injected(page)
     assert PromptRegistry(mlflow_server.url).latest_version_number(unique_name) == 2
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Prompts").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Prompts", exact=True).click()
     expect(page.get_by_role("heading", name="Prompts")).to_be_visible()
     page.get_by_label("Search prompts", exact=True).fill(unique_name)
     expect(page.get_by_text("1 of ", exact=False)).to_be_visible()

@@ -56,6 +56,9 @@ def page_setup(title: str) -> None:
     from promptui.ui.state import invalidate, registry
 
     with st.sidebar:
+        for spec in PAGES:
+            st.page_link(spec.path, label=spec.title, icon=spec.icon)
+        st.divider()
         st.caption(f"Registry: {md_code(registry().display_uri)}")
         # A callback runs before the page script, so the page's reads already miss the cache.
         st.button(
