@@ -3,30 +3,20 @@ changes) and the environments page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from promptui.aliases import move_alias
 from promptui.config import list_env_configs
 from promptui.history import AliasHistory
 from promptui.registry import PromptRegistry
+from tests.apptest_util import fresh_streamlit_caches
 from tests.servers import PROJECT_DIR
+
+__all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
 
 USER = "tester@example.com"
 REASON_LABEL = "Reason (recorded in the alias history)"
-
-
-@pytest.fixture(autouse=True)
-def fresh_streamlit_caches() -> Iterator[None]:
-    """`st.cache_data` is shared by every AppTest in the process: start and end empty."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture
