@@ -16,6 +16,7 @@ from promptui.ui.editor import (
     put_draft,
     show_detected_variables,
     show_problems,
+    submit_or_discard,
     text_editor,
     type_field,
     unfinished_drafts,
@@ -80,14 +81,7 @@ if name is None:
     with st.expander("Model settings", expanded=False):
         model_config_editor(draft)
     slots["model_config"] = st.empty()
-    c1, c2, _ = st.columns([1, 1, 3])
-    create = c1.button("Create prompt", type="primary", key="edit_create", width="stretch")
-    with c2.popover("Discard draft", width="stretch"):
-        if st.button("Yes, throw this draft away", key="edit_discard_new"):
-            discard_draft(None)
-            st.rerun()
-    if create:
-        draft.attempted = True
+    create = submit_or_discard(draft, None, "Create prompt", "edit_create")
     problems = draft.visible_problems(existing)
     show_problems(slots, problems)
     if create and problems:
@@ -206,14 +200,7 @@ draft.commit_message = st.text_input(
     placeholder="What changed and why",
 )
 slots["commit_message"] = st.empty()
-c1, c2, _ = st.columns([1, 1, 3])
-commit = c1.button("Commit version", type="primary", key="edit_commit", width="stretch")
-with c2.popover("Discard draft", width="stretch"):
-    if st.button("Yes, throw this draft away", key="edit_discard"):
-        discard_draft(name)
-        st.rerun()
-if commit:
-    draft.attempted = True
+commit = submit_or_discard(draft, name, "Commit version", "edit_commit")
 problems = draft.visible_problems()
 show_problems(slots, problems)
 if commit and problems:

@@ -276,7 +276,7 @@ def test_draft_survives_page_switches_and_is_discarded_on_purpose(
     at.switch_page("pages/edit.py").run()
     assert at.text_area(key="edit_w:p:text").value == "draft text"
     assert at.text_input(key="edit_w:p:message").value == "my message"
-    at.button(key="edit_discard").click().run()
+    at.button(key="edit_commit_discard").click().run()
     assert at.text_area(key="edit_w:p:text").value == "base text"
     assert at.text_input(key="edit_w:p:message").value == ""
     assert PromptRegistry(sqlite_uri).latest_version_number("p") == 1
@@ -290,7 +290,7 @@ def test_new_prompt_draft_survives_too(monkeypatch: pytest.MonkeyPatch, sqlite_u
     open_page(at, "edit")
     assert at.text_input(key=f"{NEW}name").value == "kept"
     assert at.text_area(key=f"{NEW}text").value == "kept text"
-    at.button(key="edit_discard_new").click().run()
+    at.button(key="edit_create_discard").click().run()
     assert at.text_input(key=f"{NEW}name").value == ""
 
 

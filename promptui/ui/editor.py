@@ -61,6 +61,19 @@ def discard_draft(name: str | None) -> None:
     st.session_state.pop(draft_key(name), None)
 
 
+def submit_or_discard(draft: Draft, name: str | None, label: str, key: str) -> bool:
+    """The submit button beside a guarded "Discard draft" of `name`'s draft; True on submit."""
+    c1, c2, _ = st.columns([1, 1, 3])
+    submitted = c1.button(label, type="primary", key=key, width="stretch")
+    with c2.popover("Discard draft", width="stretch"):
+        if st.button("Yes, throw this draft away", key=f"{key}_discard"):
+            discard_draft(name)
+            st.rerun()
+    if submitted:
+        draft.attempted = True
+    return submitted
+
+
 def show_problems(slots: Mapping[str, DeltaGenerator], problems: Mapping[str, str]) -> None:
     """Each field's problem in the slot under that field (filled after every field ran)."""
     for field, slot in slots.items():
