@@ -7,17 +7,15 @@ from promptui.drafts import draft_from_version, new_draft, save_draft
 from promptui.errors import PromptUIError, StaleBaseError
 from promptui.ui import state
 from promptui.ui.editor import (
-    chat_editor,
     discard_draft,
     draft_diff,
     get_draft,
     model_config_editor,
     name_field,
     put_draft,
-    show_detected_variables,
     show_problems,
     submit_or_discard,
-    text_editor,
+    template_editor,
     type_field,
     unfinished_drafts,
 )
@@ -59,12 +57,7 @@ if name is None:
     name_field(draft)
     slots["name"] = st.empty()
     type_field(draft)
-    if draft.is_chat:
-        chat_editor(draft)
-    else:
-        text_editor(draft)
-    slots["template"] = st.empty()
-    show_detected_variables(draft)
+    template_editor(draft, slots)
     draft.commit_message = st.text_input(
         "Commit message", value=draft.commit_message, key="edit_w:+new:message"
     )
@@ -176,12 +169,7 @@ if draft.stale_latest is not None:
         discard_draft(name)
         open_editor(name, target)
 
-if draft.is_chat:
-    chat_editor(draft)
-else:
-    text_editor(draft)
-slots["template"] = st.empty()
-show_detected_variables(draft)
+template_editor(draft, slots)
 with st.expander("Model settings", expanded=False):
     model_config_editor(draft)
 slots["model_config"] = st.empty()

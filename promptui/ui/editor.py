@@ -74,6 +74,16 @@ def submit_or_discard(draft: Draft, name: str | None, label: str, key: str) -> b
     return submitted
 
 
+def template_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None:
+    """The text or chat editor, its problem slot, and the variables it uses."""
+    if draft.is_chat:
+        chat_editor(draft)
+    else:
+        text_editor(draft)
+    slots["template"] = st.empty()
+    show_detected_variables(draft)
+
+
 def show_problems(slots: Mapping[str, DeltaGenerator], problems: Mapping[str, str]) -> None:
     """Each field's problem in the slot under that field (filled after every field ran)."""
     for field, slot in slots.items():
