@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import Row, machine, median_timed, seeded_server, stock_retries, timed
 from promptui.aliases import move_alias, record_outside_changes, rollback_target
-from promptui.history import AliasHistory
+from promptui.aliases.history import AliasHistory
 from promptui.registry import PromptRegistry
 
 PROMPT = "bench-alias-moves"

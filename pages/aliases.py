@@ -3,7 +3,7 @@
 import streamlit as st
 
 from promptui.aliases import protected_aliases
-from promptui.errors import PromptUIError
+from promptui.registry.errors import PromptUIError
 from promptui.ui import state
 from promptui.ui.alias_actions import (
     AliasActions,

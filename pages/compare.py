@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from promptui.compare import (
+from promptui.diff.compare import (
     MODES,
     CompareParams,
     compare_versions,
@@ -12,7 +12,7 @@ from promptui.compare import (
     resolve_side,
     side_options,
 )
-from promptui.errors import PromptUIError
+from promptui.registry.errors import PromptUIError
 from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS
 from promptui.ui.feedback import md_code, md_escape, show_error

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from promptui.drafts import draft_from_version, new_draft, save_draft
-from promptui.errors import PromptUIError, StaleBaseError
+from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.ui import state
 from promptui.ui.editor import (
     discard_draft,

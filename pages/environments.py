@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from promptui.errors import PromptUIError
+from promptui.registry.errors import PromptUIError
 from promptui.ui.alias_actions import AliasActions
 from promptui.ui.environments import environment_rows, environments_table, promotion_buttons
 from promptui.ui.feedback import show_error

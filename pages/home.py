@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from promptui.errors import PromptUIError
+from promptui.registry.errors import PromptUIError
 from promptui.ui import state
 from promptui.ui.feedback import md_code, show_error
 from promptui.ui.layout import page_setup

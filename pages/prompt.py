@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from promptui.errors import PromptUIError
-from promptui.models import PromptDetail
+from promptui.registry.errors import PromptUIError
+from promptui.registry.models import PromptDetail
 from promptui.tables import versions_frame
 from promptui.ui import state
 from promptui.ui.feedback import md_escape, show_error

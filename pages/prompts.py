@@ -3,7 +3,7 @@
 import streamlit as st
 
 from promptui.demo import seed_demo
-from promptui.errors import PromptUIError
+from promptui.registry.errors import PromptUIError
 from promptui.search import filter_prompts
 from promptui.tables import page_count, page_of, prompts_frame
 from promptui.ui import state

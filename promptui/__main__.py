@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from promptui.demo import seed_demo
-from promptui.errors import PromptUIError
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import PromptUIError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from promptui.errors import ConfigError
+from promptui.registry.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_DIR / "configs"
@@ -99,7 +99,7 @@ def _as_version(value: object, where: str) -> str:
         raise ConfigError(f"{where}: empty; use a version number, 'latest', or an alias name.")
     if text.isascii() and text.isdigit() and int(text) < 1:
         raise ConfigError(f"{where}: version numbers start at 1 (got {text}).")
-    from promptui.validation import ALIAS_RULE
+    from promptui.registry.validation import ALIAS_RULE
 
     if not ALIAS_RULE.fullmatch(text):
         raise ConfigError(
@@ -113,7 +113,7 @@ def _as_prompt_name(value: object, where: str) -> str:
     """A prompt name MLflow accepts, or empty (no registry prompt)."""
     if value is None or value == "":
         return ""
-    from promptui.validation import NAME_RULE
+    from promptui.registry.validation import NAME_RULE
 
     if not isinstance(value, str) or not NAME_RULE.fullmatch(value):
         raise ConfigError(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from promptui.aliases import move_alias
-from promptui.history import AliasHistory
-from promptui.models import ChatMessage
+from promptui.aliases.history import AliasHistory
 from promptui.registry import PromptRegistry
+from promptui.registry.models import ChatMessage
 
 
 @dataclass(frozen=True)

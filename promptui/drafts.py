@@ -10,10 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from promptui import validation
-from promptui.errors import InvalidInputError
-from promptui.models import CHAT_ROLES, ChatMessage, PromptType, PromptVersion
-from promptui.registry import PromptRegistry
+from promptui.registry import PromptRegistry, validation
+from promptui.registry.errors import InvalidInputError
+from promptui.registry.models import CHAT_ROLES, ChatMessage, PromptType, PromptVersion
 from promptui.templates import extract_variables
 
 T = TypeVar("T")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from promptui.config import ModelConfig
-from promptui.errors import PromptUIError
-from promptui.models import PromptVersion
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import PromptUIError
+from promptui.registry.models import PromptVersion
 
 log = logging.getLogger(__name__)
 

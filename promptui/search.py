@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable
 
-from promptui.models import PromptSummary
+from promptui.registry.models import PromptSummary
 
 
 def _terms(query: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from promptui.models import PromptDetail, PromptSummary
+from promptui.registry.models import PromptDetail, PromptSummary
 
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from promptui.models import ChatMessage
+from promptui.registry.models import ChatMessage
 
 # Same pattern as mlflow.prompt.constants.PROMPT_TEMPLATE_VARIABLE_PATTERN.
 VARIABLE_PATTERN = re.compile(

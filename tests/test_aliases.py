@@ -16,12 +16,12 @@ from promptui.aliases import (
     rollback_target,
     timeline,
 )
+from promptui.aliases.history import AliasEvent, AliasHistory
 from promptui.config import EnvConfig, ModelConfig
-from promptui.errors import ConflictError, InvalidInputError, NotFoundError
-from promptui.history import AliasEvent, AliasHistory
 from promptui.instrument import count_requests
-from promptui.models import ChatMessage, PromptDetail
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import ConflictError, InvalidInputError, NotFoundError
+from promptui.registry.models import ChatMessage, PromptDetail
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -134,7 +134,7 @@ def test_rollback_target_is_the_version_before_the_last_change() -> None:
 
 
 def _detail(*versions: tuple[int, str | tuple[ChatMessage, ...]]) -> PromptDetail:
-    from promptui.models import PromptVersion
+    from promptui.registry.models import PromptVersion
     from promptui.templates import extract_variables, message_variables
 
     built = []

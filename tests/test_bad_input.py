@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from promptui.errors import InvalidInputError
 from promptui.instrument import count_requests
-from promptui.models import ChatMessage, PromptDetail
 from promptui.registry import PromptRegistry
-from promptui.validation import MAX_NAME_CHARS, parse_chat_json
+from promptui.registry.errors import InvalidInputError
+from promptui.registry.models import ChatMessage, PromptDetail
+from promptui.registry.validation import MAX_NAME_CHARS, parse_chat_json
 from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, unescape
 from tests.conftest import fresh_db
 from tests.servers import Server

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from promptui.errors import RegistryUnavailableError
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import RegistryUnavailableError
 from tests.apptest_util import fresh_streamlit_caches, start_app, texts, unescape
 from tests.browser import guarded_page
 from tests.conftest import fresh_db

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from promptui.config import DEFAULT_TIMEOUT_S
-from promptui.errors import RegistryUnavailableError
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import RegistryUnavailableError
+from promptui.registry.models import ChatMessage
 from tests.servers import free_port
 
 Operation = Callable[[PromptRegistry], object]

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from promptui.aliases import move_alias
-from promptui.history import AliasHistory
+from promptui.aliases.history import AliasHistory
 from promptui.registry import PromptRegistry
 from tests.browser import streamlit_app, wait_idle
 from tests.servers import Server

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.models import ChatMessage
 from tests.browser import guarded_page, streamlit_app, wait_idle
 from tests.servers import Server
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from promptui.aliases import move_alias
-from promptui.history import AliasHistory
+from promptui.aliases.history import AliasHistory
 from promptui.registry import PromptRegistry
 from tests.browser import guarded_page, streamlit_app, wait_idle
 from tests.conftest import fresh_db

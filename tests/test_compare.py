@@ -1,4 +1,4 @@
-"""Tests for the compare view's pure logic (promptui.compare)."""
+"""Tests for the compare view's pure logic (promptui.diff.compare)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from promptui.compare import (
+from promptui.diff.compare import (
     CompareParams,
     chat_as_text,
     compare_url,
@@ -23,8 +23,8 @@ from promptui.compare import (
     side_label,
     side_options,
 )
-from promptui.errors import NotFoundError
-from promptui.models import ChatMessage, PromptDetail, PromptVersion
+from promptui.registry.errors import NotFoundError
+from promptui.registry.models import ChatMessage, PromptDetail, PromptVersion
 from promptui.templates import extract_variables, message_variables
 
 T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)

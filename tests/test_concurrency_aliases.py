@@ -7,9 +7,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from promptui.aliases import move_alias
-from promptui.errors import ConflictError
-from promptui.history import AliasEvent, AliasHistory
+from promptui.aliases.history import AliasEvent, AliasHistory
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import ConflictError
 from tests.servers import Server
 
 

@@ -18,7 +18,7 @@ from promptui.config import (
     load_env_config,
     load_settings,
 )
-from promptui.errors import ConfigError
+from promptui.registry.errors import ConfigError
 
 NO_ENV: dict[str, str] = {}
 

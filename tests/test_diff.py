@@ -10,9 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promptui import models
 from promptui.diff import (
-    ChatMessage,
     DiffStats,
     KeyChange,
     MessageDiff,
@@ -30,6 +28,8 @@ from promptui.diff import (
     tokenize,
     unified_diff,
 )
+from promptui.registry import models
+from promptui.registry.models import ChatMessage
 
 E, D, I = "equal", "delete", "insert"  # noqa: E741
 
@@ -339,7 +339,7 @@ def msg(role: str, content: str) -> ChatMessage:
 
 
 def test_chat_message_is_the_models_type() -> None:
-    # Versions from the registry carry promptui.models.ChatMessage; diff_chat takes them as is.
+    # Versions from the registry carry promptui.registry.models.ChatMessage; diff_chat takes them as is.
     assert ChatMessage is models.ChatMessage
     version_messages = (models.ChatMessage("user", "Hi {{name}}"),)
     diffs = diff_chat(version_messages, [models.ChatMessage("user", "Hi {{name}}!")])
@@ -577,7 +577,7 @@ def test_edge_cases_rebuild(a: str, b: str) -> None:
 
 def test_large_alignments_split_at_unique_anchors(monkeypatch: pytest.MonkeyPatch) -> None:
     """The patience-anchor path (used for very large inputs) still rebuilds both texts."""
-    import promptui.diff as diff_module
+    import promptui.diff.align as diff_module
 
     monkeypatch.setattr(diff_module, "_DIRECT_MAX_CELLS", 16)
     rng = random.Random(1)

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from promptui.diff import ChatMessage, diff_chat, diff_lines
+from promptui.diff import diff_chat, diff_lines
+from promptui.registry.models import ChatMessage
 from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html, unified_html
 
 PAYLOADS = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from promptui.drafts import Draft, draft_from_version, new_draft, parse_tags, save_draft
-from promptui.errors import ConflictError, InvalidInputError, StaleBaseError
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import ConflictError, InvalidInputError, StaleBaseError
+from promptui.registry.models import ChatMessage
 
 
 def test_new_draft_reports_empty_fields_only_after_a_commit_was_tried() -> None:

@@ -22,10 +22,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from promptui.config import DEFAULT_TIMEOUT_S, TIMEOUT_ENV, ModelConfig, load_settings
 from promptui.demo import seed_demo
-from promptui.errors import ConfigError, RegistryUnavailableError
 from promptui.instrument import count_requests
 from promptui.loader import LOADER_TIMEOUT_S, resolve_system_prompt
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import ConfigError, RegistryUnavailableError
 from tests.apptest_util import fresh_streamlit_caches, open_page, start_app
 from tests.browser import new_page, wait_idle
 from tests.conftest import fresh_db

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from promptui.history import AliasEvent, AliasHistory, reconcile
+from promptui.aliases.history import AliasEvent, AliasHistory, reconcile
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from tests.servers import Server

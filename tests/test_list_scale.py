@@ -12,8 +12,8 @@ import pytest
 
 from benchmarks.seed import bulk_seed
 from promptui.instrument import count_requests
-from promptui.models import PromptSummary
 from promptui.registry import PromptRegistry
+from promptui.registry.models import PromptSummary
 from tests.conftest import fresh_db
 from tests.servers import Server, start_mlflow_server
 

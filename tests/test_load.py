@@ -26,9 +26,9 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from promptui.aliases import move_alias
-from promptui.errors import ConflictError, RegistryUnavailableError, StaleBaseError
-from promptui.history import AliasEvent, AliasHistory
+from promptui.aliases.history import AliasEvent, AliasHistory
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import ConflictError, RegistryUnavailableError, StaleBaseError
 from tests.postgres import postgres_mlflow_server  # noqa: F401  (fixture)
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
 

@@ -10,15 +10,15 @@ from collections.abc import Iterator
 import pytest
 
 from promptui.config import ModelConfig
-from promptui.errors import NotFoundError, RegistryUnavailableError
 from promptui.loader import (
     BUILTIN_DEFAULT_PROMPT,
     LOADER_TIMEOUT_S,
     load_prompt_from_registry,
     resolve_system_prompt,
 )
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import NotFoundError, RegistryUnavailableError
+from promptui.registry.models import ChatMessage
 from tests.servers import Server, free_port
 
 LOADER = "promptui.loader"

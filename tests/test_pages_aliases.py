@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from promptui.aliases import move_alias
+from promptui.aliases.history import AliasHistory
 from promptui.config import list_env_configs
-from promptui.history import AliasHistory
 from promptui.registry import PromptRegistry
 from tests.apptest_util import fresh_streamlit_caches
 from tests.servers import PROJECT_DIR

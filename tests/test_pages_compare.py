@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from promptui.instrument import count_requests
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.models import ChatMessage
 from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts
 from tests.servers import Server
 

@@ -7,8 +7,8 @@ import streamlit as st
 from mlflow import MlflowClient
 from streamlit.testing.v1 import AppTest
 
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.models import ChatMessage
 from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, titles
 from tests.servers import Server
 

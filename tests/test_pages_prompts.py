@@ -9,8 +9,8 @@ import streamlit as st
 
 from benchmarks.seed import bulk_seed
 from promptui.instrument import count_requests
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.models import ChatMessage
 from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, titles
 from tests.servers import Server
 

@@ -10,16 +10,16 @@ from datetime import UTC, datetime
 import pytest
 from mlflow import MlflowClient
 
-from promptui.errors import (
+from promptui.instrument import count_requests
+from promptui.registry import PromptRegistry, display_uri
+from promptui.registry.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     StaleBaseError,
 )
-from promptui.instrument import count_requests
-from promptui.models import ChatMessage, PromptDetail, PromptVersion
-from promptui.registry import PromptRegistry, display_uri
-from promptui.validation import MAX_TEMPLATE_CHARS
+from promptui.registry.models import ChatMessage, PromptDetail, PromptVersion
+from promptui.registry.validation import MAX_TEMPLATE_CHARS
 
 CHAT = (
     ChatMessage("system", "You are a {{style}} assistant."),

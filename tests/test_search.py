@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from promptui.models import PromptSummary
+from promptui.registry.models import PromptSummary
 from promptui.search import filter_prompts, matches
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import mlflow
 import pytest
 
-from promptui.models import ChatMessage
 from promptui.registry import PromptRegistry
+from promptui.registry.models import ChatMessage
 from promptui.snippets import alias_uri, format_arguments, load_snippet, version_uri
 from tests.servers import Server
 

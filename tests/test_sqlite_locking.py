@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from promptui.errors import NotFoundError, PromptUIError, RegistryUnavailableError
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import NotFoundError, PromptUIError, RegistryUnavailableError
 
 THREADS = 12
 COMMITS_EACH = 6

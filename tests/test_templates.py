@@ -8,7 +8,7 @@ from mlflow.entities.model_registry import PromptVersion as MlflowPromptVersion
 from mlflow.genai.prompts.utils import format_prompt
 from mlflow.prompt.constants import PROMPT_TEMPLATE_VARIABLE_PATTERN
 
-from promptui.models import ChatMessage
+from promptui.registry.models import ChatMessage
 from promptui.templates import (
     VARIABLE_PATTERN,
     extract_variables,

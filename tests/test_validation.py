@@ -15,9 +15,9 @@ from mlflow.utils.validation import (
     _validate_model_name,
 )
 
-from promptui import validation
-from promptui.errors import InvalidInputError
-from promptui.models import ChatMessage
+from promptui.registry import validation
+from promptui.registry.errors import InvalidInputError
+from promptui.registry.models import ChatMessage
 
 NAME_CHARS = "abcXYZ019_.-"
 ALIAS_CHARS = "abcXYZ019_-.vV é"

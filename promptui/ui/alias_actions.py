@@ -25,13 +25,13 @@ from promptui.aliases import (
     timeline,
     version_label,
 )
-from promptui.errors import InvalidInputError, PromptUIError
-from promptui.history import AliasEvent
-from promptui.models import PromptDetail
+from promptui.aliases.history import AliasEvent
+from promptui.registry.errors import InvalidInputError, PromptUIError
+from promptui.registry.models import PromptDetail
+from promptui.registry.validation import check_alias
 from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
 from promptui.ui.feedback import md_code, md_escape, show_error
-from promptui.validation import check_alias
 
 PENDING_SUFFIX = "_alias_pending"
 FLASH_SUFFIX = "_alias_flash"

@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from promptui.models import PromptDetail
-from promptui.validation import NAME_RULE
+from promptui.registry.models import PromptDetail
+from promptui.registry.validation import NAME_RULE
 
 COMPONENT_NAME = "promptui.alias_board"
 

@@ -14,11 +14,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from promptui.diff import diff_chat, diff_lines, diff_mapping, diff_variables
 from promptui.drafts import Draft, role_options
-from promptui.errors import InvalidInputError
-from promptui.models import CHAT_ROLES, PromptVersion
+from promptui.registry.errors import InvalidInputError
+from promptui.registry.models import CHAT_ROLES, PromptVersion
+from promptui.registry.validation import parse_chat_json
 from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
 from promptui.ui.feedback import md_code, md_escape, show_error
-from promptui.validation import parse_chat_json
 
 NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
 

@@ -7,8 +7,8 @@ import streamlit as st
 
 from promptui.aliases import EnvResolution, promotions, resolve_environments
 from promptui.config import list_env_configs
-from promptui.errors import PromptUIError, RegistryUnavailableError
-from promptui.models import PromptDetail
+from promptui.registry.errors import PromptUIError, RegistryUnavailableError
+from promptui.registry.models import PromptDetail
 from promptui.ui import state
 from promptui.ui.alias_actions import AliasActions, MoveRequest
 from promptui.ui.feedback import md_escape

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from promptui.errors import (
+from promptui.registry.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,

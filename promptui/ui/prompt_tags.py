@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from promptui.errors import PromptUIError
-from promptui.models import PromptDetail
+from promptui.registry.errors import PromptUIError
+from promptui.registry.models import PromptDetail
 from promptui.ui import state
 from promptui.ui.feedback import md_code, show_error
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import streamlit as st
 
-from promptui.errors import PromptUIError
-from promptui.models import CHAT_ROLES, ChatMessage, PromptDetail, PromptVersion
+from promptui.registry.errors import PromptUIError
+from promptui.registry.models import CHAT_ROLES, ChatMessage, PromptDetail, PromptVersion
 from promptui.snippets import alias_uri, load_snippet, version_uri
 from promptui.tables import mapping_frame
 from promptui.templates import render_messages, render_text

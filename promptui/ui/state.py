@@ -7,10 +7,10 @@ import os
 
 import streamlit as st
 
+from promptui.aliases.history import AliasEvent, AliasHistory
 from promptui.config import default_tracking_uri, load_settings
-from promptui.history import AliasEvent, AliasHistory
-from promptui.models import PromptDetail, PromptSummary
 from promptui.registry import PromptRegistry
+from promptui.registry.models import PromptDetail, PromptSummary
 
 LIST_TTL_S = 60
 

@@ -21,9 +21,9 @@ from urllib.parse import urlsplit, urlunsplit
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from promptui import validation
 from promptui.config import DEFAULT_TIMEOUT_S, EMBEDDED_DB, default_tracking_uri
-from promptui.errors import (
+from promptui.registry import validation
+from promptui.registry.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
@@ -31,7 +31,7 @@ from promptui.errors import (
     RegistryUnavailableError,
     StaleBaseError,
 )
-from promptui.models import (
+from promptui.registry.models import (
     AliasMove,
     ChatMessage,
     PromptDetail,

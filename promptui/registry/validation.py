@@ -7,8 +7,8 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 
-from promptui.errors import InvalidInputError
-from promptui.models import CHAT_ROLES, ChatMessage
+from promptui.registry.errors import InvalidInputError
+from promptui.registry.models import CHAT_ROLES, ChatMessage
 
 NAME_RULE = re.compile(r"^[a-zA-Z0-9_.-]+$")
 ALIAS_RULE = re.compile(r"^[\w-]+$")  # MLflow's alias rule: no dots, unlike names

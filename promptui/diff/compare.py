@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 from promptui import diff
 from promptui.config import FALSE_WORDS, TRUE_WORDS
-from promptui.errors import NotFoundError
-from promptui.models import ChatMessage, PromptDetail, PromptVersion
+from promptui.registry.errors import NotFoundError
+from promptui.registry.models import ChatMessage, PromptDetail, PromptVersion
+from promptui.registry.validation import ALIAS_RULE, MAX_ALIAS_CHARS, MAX_NAME_CHARS, NAME_RULE
 from promptui.ui.diff_html import chat_html, side_by_side_html, unified_html
-from promptui.validation import ALIAS_RULE, MAX_ALIAS_CHARS, MAX_NAME_CHARS, NAME_RULE
 
 ViewMode = Literal["side", "inline"]
 MODES: tuple[ViewMode, ...] = ("side", "inline")

@@ -17,10 +17,9 @@ from typing import Any, Literal
 
 from mlflow.entities import RunStatus
 
-from promptui import validation
 from promptui.config import load_settings
-from promptui.errors import ConflictError
-from promptui.registry import PromptRegistry
+from promptui.registry import PromptRegistry, validation
+from promptui.registry.errors import ConflictError
 
 Source = Literal["promptui", "outside"]
 

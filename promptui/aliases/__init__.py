@@ -1,0 +1,39 @@
+"""Aliases: moves with recorded history, rollback, change previews and environment promotion."""
+
+from promptui.aliases.environments import (
+    EnvResolution,
+    Promotion,
+    promotions,
+    resolve_environments,
+)
+from promptui.aliases.moves import (
+    move_alias,
+    protected_aliases,
+    record_outside_changes,
+    remove_alias,
+    rollback_target,
+    version_label,
+)
+from promptui.aliases.preview import (
+    AliasChangePreview,
+    TimelineRow,
+    alias_change_preview,
+    timeline,
+)
+
+__all__ = [
+    "AliasChangePreview",
+    "EnvResolution",
+    "Promotion",
+    "TimelineRow",
+    "alias_change_preview",
+    "move_alias",
+    "promotions",
+    "protected_aliases",
+    "record_outside_changes",
+    "remove_alias",
+    "resolve_environments",
+    "rollback_target",
+    "timeline",
+    "version_label",
+]
