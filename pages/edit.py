@@ -14,6 +14,7 @@ from promptui.ui.editor import (
     name_field,
     put_draft,
     show_problems,
+    stored_extras_editor,
     submit_or_discard,
     template_editor,
     type_field,
@@ -74,6 +75,8 @@ if name is None:
     with st.expander("Model settings", expanded=False):
         model_config_editor(draft)
     slots["model_config"] = st.empty()
+    with st.expander("Response format and version tags", expanded=False):
+        stored_extras_editor(draft, slots)
     create = submit_or_discard(draft, None, "Create prompt", "edit_create")
     problems = draft.visible_problems(existing)
     show_problems(slots, problems)
@@ -126,16 +129,23 @@ if draft is not None and requested is not None and requested.version != draft.ba
             discard_draft(name)
             st.rerun()
         st.stop()
-if draft is None:
-    draft = put_draft(
-        name, draft_from_version(requested or detail.latest, latest=detail.latest.version)
+start_from = requested or detail.latest
+if draft is None and start_from.problem:
+    st.error(
+        f"{md_escape(start_from.problem)} Start from another version, or fix it with MLflow's "
+        "own API first: promptui does not guess what it should hold.",
+        icon="✋",
     )
-base = detail.version(draft.base_version or 0) or detail.latest
+    st.stop()
+if draft is None:
+    draft = put_draft(name, draft_from_version(start_from, latest=detail.latest.version))
+base = detail.version(draft.base_version or 0) or draft.base or detail.latest
+numbers = [v.version for v in detail.versions]
 
 start = st.selectbox(
     "Start from",
-    [v.version for v in detail.versions],
-    index=detail.versions.index(base),
+    numbers,
+    index=numbers.index(base.version) if base.version in numbers else 0,
     format_func=lambda n: f"v{n}" + (" (latest)" if n == detail.latest.version else ""),
     key=f"edit_start:{name}:{base.version}",
     help="Choosing another version asks before it replaces changes you made.",
@@ -173,6 +183,9 @@ template_editor(draft, slots)
 with st.expander("Model settings", expanded=False):
     model_config_editor(draft)
 slots["model_config"] = st.empty()
+extras = bool(base.response_format or base.user_tags)
+with st.expander("Response format and version tags", expanded=extras):
+    stored_extras_editor(draft, slots)
 
 st.subheader(f"Changes against v{base.version}")
 unchanged = draft.same_as(base)

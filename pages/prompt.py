@@ -20,7 +20,7 @@ from promptui.ui.prompt_views import (
     alias_chips,
     ask_delete,
     delete_dialog,
-    show_mapping,
+    show_settings,
     show_template,
     show_variables,
     try_it,
@@ -141,8 +141,7 @@ with use_tab:
 with try_tab:
     try_it(selected, key_prefix="prompt_try")
 with details_tab:
-    show_mapping("Model settings", selected.model_config, "No model settings stored.")
-    show_mapping("Version tags", selected.tags, "No version tags.")
+    show_settings(selected)
 
 st.divider()
 tag_editor(detail, key_prefix="prompt_tag")

@@ -1,33 +1,61 @@
 """An unfinished prompt version: what the editor holds before anything is written.
 
 No Streamlit and no MLflow here: the page keeps a `Draft` in session state, asks it what is
-wrong with it, and hands it to `save_draft`, which goes through the service layer.
+wrong with it, and hands it to `save_draft`, which goes through the service layer. A draft
+started from a version keeps everything the form does not show (message keys, content parts,
+model settings, the response format, version tags) exactly as that version stored it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from promptui.registry import PromptRegistry, validation
+from promptui.registry import validation
 from promptui.registry.errors import InvalidInputError
 from promptui.registry.models import CHAT_ROLES, ChatMessage, PromptType, PromptVersion
-from promptui.templates import extract_variables
+from promptui.registry.service import PromptRegistry
+from promptui.templates import stored_text, template_variables, uses_jinja
 
 T = TypeVar("T")
 
-# The model settings the editor offers (the fields of MLflow's own prompt form).
+# The model settings the form has fields for (the fields of MLflow's own prompt form).
 EDITED_CONFIG_KEYS = ("model_name", "temperature", "max_tokens", "top_p", "stop_sequences")
 
 
 @dataclass
 class DraftMessage:
-    """One chat message being edited; `id` keeps its widgets attached when messages move."""
+    """One chat message being edited; `id` keeps its widgets attached when messages move.
+
+    A message with text content is edited as role and text; one without (content parts, null
+    content with `tool_calls`) is edited as its whole JSON in `json_text`. `original` is the
+    message as the base version stored it, so keys the form does not show are kept.
+    """
 
     id: int
     role: str
     content: str
+    original: ChatMessage | None = None
+    json_text: str | None = None
+
+    def message(self, number: int = 1) -> ChatMessage:
+        """The message to store (InvalidInputError when its JSON does not parse)."""
+        if self.json_text is not None:
+            return validation.parse_message_json(self.json_text, number)
+        if self.original is not None and self.original.has_text:
+            return self.original.with_role(self.role).with_content(self.content)
+        return ChatMessage(self.role, self.content)
+
+    @property
+    def edited(self) -> bool:
+        """Changed (or added) since the base version."""
+        try:
+            return self.original is None or self.message() != self.original
+        except InvalidInputError:
+            return True
 
 
 @dataclass
@@ -45,8 +73,11 @@ class Draft:
     max_tokens: int | None = None
     top_p: float | None = None
     stop_text: str = ""  # one stop sequence per line
-    other_config: dict[str, object] = field(default_factory=dict)  # kept as the base had it
-    base_version: int | None = None  # the version the text started from
+    other_config_text: str = ""  # model settings without a form field, as a JSON object
+    response_format_text: str = ""  # the response format (a JSON schema), "" for none
+    version_tags_text: str = ""  # the new version's tags as a JSON object, "" for none
+    base: PromptVersion | None = None  # the version the draft started from
+    base_version: int | None = None  # its number
     seen_latest: int | None = None  # the newest version the user has seen (stale-base guard)
     stale_latest: int | None = None  # set when a commit found a newer version
     attempted: bool = False  # a commit was tried: empty required fields now count as errors
@@ -60,9 +91,14 @@ class Draft:
     def is_chat(self) -> bool:
         return self.prompt_type == "chat"
 
-    def add_message(self, role: str = "user", content: str = "") -> DraftMessage:
-        """Append a chat message."""
-        message = DraftMessage(self.next_id, role, content)
+    def add_message(
+        self, role: str = "user", content: str = "", original: ChatMessage | None = None
+    ) -> DraftMessage:
+        """Append a chat message (`original`: as a stored version holds it)."""
+        json_text = None
+        if original is not None and not original.has_text:
+            json_text = json.dumps(original.data(), indent=2, ensure_ascii=False)
+        message = DraftMessage(self.next_id, role, content, original, json_text)
         self.next_id += 1
         self.messages.append(message)
         return message
@@ -88,27 +124,41 @@ class Draft:
                 self.add_message("system", "")
                 self.add_message("user", "")
         elif prompt_type == "text" and not self.text.strip():
-            self.text = "\n\n".join(m.content for m in self.messages if m.content.strip())
+            texts = [m.content for m in self.messages if m.json_text is None]
+            self.text = "\n\n".join(t for t in texts if t.strip())
         self.prompt_type = prompt_type
 
     def chat_messages(self) -> tuple[ChatMessage, ...]:
-        return tuple(ChatMessage(m.role, m.content) for m in self.messages)
+        """The messages to store (InvalidInputError when one's JSON does not parse)."""
+        return tuple(m.message(i) for i, m in enumerate(self.messages, 1))
 
     def template(self) -> str | tuple[ChatMessage, ...]:
         """The template to commit: text, or the chat messages."""
         return self.chat_messages() if self.is_chat else self.text
 
     def variables(self) -> tuple[str, ...]:
-        """`{{variables}}` of the draft, in order of first appearance."""
-        if self.prompt_type == "chat":
-            return extract_variables(m.content for m in self.messages)
-        return extract_variables(self.text)
+        """What `format()` fills, in order of first appearance (MLflow's rules)."""
+        if not self.is_chat:
+            return template_variables(self.text)
+        readable = []
+        for i, m in enumerate(self.messages, 1):
+            try:
+                readable.append(m.message(i))
+            except InvalidInputError:
+                continue
+        return template_variables(tuple(readable))
 
     def stop_sequences(self) -> list[str]:
         return [line for line in self.stop_text.splitlines() if line.strip()]
 
+    @property
+    def other_config(self) -> dict[str, object]:
+        """Model settings without a form field (InvalidInputError when the JSON is bad)."""
+        return _json_object(self.other_config_text, "Other model settings")
+
     def model_config(self) -> dict[str, object]:
-        """Model settings to store with the version (empty fields left out)."""
+        """Model settings to store: the form's fields (empty ones left out) and the others,
+        in the base version's order."""
         edited: dict[str, object] = {
             "model_name": self.model_name.strip(),
             "temperature": self.temperature,
@@ -116,19 +166,44 @@ class Draft:
             "top_p": self.top_p,
             "stop_sequences": self.stop_sequences(),
         }
-        return {**self.other_config, **{k: v for k, v in edited.items() if v not in ("", None, [])}}
+        config = {
+            **self.other_config,
+            **{k: v for k, v in edited.items() if v not in ("", None, [])},
+        }
+        order = list(self.base.model_config) if self.base is not None else []
+        return dict(sorted(config.items(), key=lambda kv: _position(order, kv[0])))
+
+    def response_format(self) -> dict[str, object]:
+        """The response format to store ({} for none; InvalidInputError on bad JSON)."""
+        return _json_object(self.response_format_text, "The response format")
+
+    def version_tags(self) -> dict[str, str]:
+        """The new version's tags (InvalidInputError on bad JSON or a non-text value)."""
+        tags = _json_object(self.version_tags_text, "Version tags")
+        bad = [k for k, v in tags.items() if not isinstance(v, str)]
+        if bad:
+            raise InvalidInputError(f"Version tag values are text; {bad[0]!r} is not.")
+        return tags  # type: ignore[return-value]
 
     def tags(self) -> dict[str, str]:
         """Prompt tags parsed from `tags_text` (InvalidInputError names the bad line)."""
         return parse_tags(self.tags_text)
 
     def problems(self, existing_names: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
-        """What stops a commit, by field (`name`, `template`, `commit_message`, ...)."""
+        """What stops a commit, by field (`name`, `template`, `commit_message`, ...).
+
+        Checked by MLflow's rules, and only where the draft differs from its base version:
+        what it keeps unchanged is never refused."""
         out: dict[str, str] = {}
-        checks = {
-            "template": lambda: _check_template(self),
+        base = self.base
+        checks: dict[str, Callable[[], object]] = {
+            "template": self._check_template,
             "commit_message": lambda: validation.check_commit_message(self.commit_message),
-            "model_config": lambda: validation.check_model_config(self.model_config()),
+            "model_config": lambda: validation.check_model_config(
+                self.model_config(), base.model_config if base else None
+            ),
+            "response_format": self.response_format,
+            "version_tags": self._check_version_tags,
         }
         if self.is_new:
             checks["name"] = lambda: _check_new_name(self.name, existing_names)
@@ -139,6 +214,24 @@ class Draft:
             except InvalidInputError as e:
                 out[key] = e.message
         return out
+
+    def _check_template(self) -> object:
+        base = self.base
+        if not self.is_chat:
+            if base is not None and not base.is_chat and self.text == base.text:
+                return self.text
+            return validation.check_text_template(self.text)
+        messages = self.chat_messages()
+        if base is not None and base.is_chat and messages == base.messages:
+            return messages  # an empty chat version is carried as MLflow stored it
+        keep = base.messages if base is not None and base.is_chat else ()
+        return validation.check_messages(messages, keep)
+
+    def _check_version_tags(self) -> object:
+        tags = self.version_tags()
+        if self.base is not None and tags == self.base.user_tags:
+            return tags
+        return validation.check_tags(tags)
 
     def visible_problems(
         self, existing_names: set[str] | frozenset[str] = frozenset()
@@ -155,20 +248,48 @@ class Draft:
         return {k: v for k, v in problems.items() if not empty.get(k, False)}
 
     def _template_empty(self) -> bool:
-        if self.prompt_type == "chat":
-            return all(not m.content.strip() for m in self.messages)
+        if self.is_chat:
+            return all(m.json_text is None and not m.content.strip() for m in self.messages)
         return not self.text.strip()
+
+    def as_version(self) -> PromptVersion:
+        """The draft as the version it would store, for a diff against its base (version 0;
+        InvalidInputError while a JSON field does not parse)."""
+        template = self.template()
+        return PromptVersion(
+            name=self.name,
+            version=0,
+            prompt_type=self.prompt_type,
+            text=stored_text(template),
+            messages=template if isinstance(template, tuple) else (),
+            variables=template_variables(template),
+            commit_message=self.commit_message,
+            tags=self.version_tags(),
+            model_config=self.model_config(),
+            aliases=(),
+            created_at=datetime.now(UTC),
+            response_format=self.response_format() or None,
+            uses_jinja=uses_jinja(template),
+        )
 
     def same_as(self, base: PromptVersion) -> bool:
         """True when committing would store what `base` already holds."""
         if self.prompt_type != base.prompt_type:
             return False
-        same_template = (
-            self.chat_messages() == tuple(base.messages)
-            if self.prompt_type == "chat"
-            else self.text == base.text
-        )
-        return same_template and self.model_config() == dict(base.model_config)
+        try:
+            same_template = (
+                self.chat_messages() == tuple(base.messages)
+                if self.is_chat
+                else self.text == base.text
+            )
+            return (
+                same_template
+                and _same_json(self.model_config(), dict(base.model_config))
+                and _same_json(self.response_format(), dict(base.response_format or {}))
+                and self.version_tags() == base.user_tags
+            )
+        except InvalidInputError:
+            return False
 
 
 def new_draft(prompt_type: PromptType = "text") -> Draft:
@@ -192,12 +313,15 @@ def draft_from_version(version: PromptVersion, latest: int) -> Draft:
         max_tokens=_take(config, "max_tokens", _whole),
         top_p=_take(config, "top_p", _fraction),
         stop_text="\n".join(stops or []),
-        other_config=config,  # what the form does not edit is committed unchanged
+        other_config_text=_json_text(config),  # committed unchanged unless edited
+        response_format_text=_json_text(version.response_format or {}),
+        version_tags_text=_json_text(version.user_tags),
+        base=version,
         base_version=version.version,
         seen_latest=latest,
     )
     for m in version.messages:
-        draft.add_message(m.role, m.content)
+        draft.add_message(m.role, m.content or "", original=m)
     return draft
 
 
@@ -216,14 +340,8 @@ def parse_tags(text: str) -> dict[str, str]:
 
 
 def role_options(role: str) -> tuple[str, ...]:
-    """The roles a message may take, plus its current one when that is not allowed."""
+    """The roles offered for a message: the common ones, plus its own when it is another."""
     return CHAT_ROLES if role in CHAT_ROLES else (*CHAT_ROLES, role)
-
-
-def _check_template(draft: Draft) -> object:
-    if draft.prompt_type == "chat":
-        return validation.check_messages(draft.chat_messages())
-    return validation.check_text_template(draft.text)
 
 
 def _check_new_name(name: str, existing: set[str] | frozenset[str]) -> str:
@@ -236,6 +354,34 @@ def _check_new_name(name: str, existing: set[str] | frozenset[str]) -> str:
     return name
 
 
+def _json_text(value: dict[str, Any]) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) if value else ""
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidInputError(
+            f"{what}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
+        ) from None
+    if not isinstance(value, dict):
+        raise InvalidInputError(f"{what}: write a JSON object, {{...}}.")
+    return value
+
+
+def _same_json(a: object, b: object) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def _position(order: list[str], key: str) -> tuple[int, int]:
+    if key in order:
+        return (0, order.index(key))
+    return (1, EDITED_CONFIG_KEYS.index(key) if key in EDITED_CONFIG_KEYS else 0)
+
+
 def _take(config: dict[str, object], key: str, convert: Callable[[object], T | None]) -> T | None:
     """Move a setting out of `config` when the form can edit it; odd values stay behind."""
     value = convert(config.get(key))
@@ -245,18 +391,23 @@ def _take(config: dict[str, object], key: str, convert: Callable[[object], T | N
 
 
 def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and value and value == value.strip() else None
 
 
 def _strings(value: object) -> list[str] | None:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    """Stop sequences the one-per-line field shows exactly (else they stay as stored)."""
+    if isinstance(value, list) and value and all(_one_line(v) for v in value):
         return value
     return None
 
 
+def _one_line(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and value.splitlines() == [value]
+
+
 def _number(value: object) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-        return float(value)
+    if isinstance(value, float) and value >= 0:
+        return value
     return None
 
 
@@ -279,7 +430,9 @@ def save_draft(registry: PromptRegistry, draft: Draft, *, author: str | None) ->
             draft.template(),
             draft.commit_message.strip(),
             tags=draft.tags(),
+            version_tags=draft.version_tags(),
             model_config=draft.model_config(),
+            response_format=draft.response_format(),
             author=author,
         )
     return registry.commit_version(
@@ -287,6 +440,9 @@ def save_draft(registry: PromptRegistry, draft: Draft, *, author: str | None) ->
         draft.template(),
         draft.commit_message,
         base_version=draft.seen_latest,
+        based_on=draft.base,
+        version_tags=draft.version_tags(),
         model_config=draft.model_config(),
+        response_format=draft.response_format(),
         author=author,
     )

@@ -13,8 +13,9 @@ from typing import Literal
 
 from promptui.config import ModelConfig
 from promptui.registry import PromptRegistry
-from promptui.registry.errors import PromptUIError
+from promptui.registry.errors import InvalidInputError, PromptUIError
 from promptui.registry.models import PromptVersion
+from promptui.registry.uris import parse_prompt_ref
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +36,21 @@ class ResolvedPrompt:
 
 
 def prompt_text(version: PromptVersion) -> str:
-    """The text to use as a system prompt: the template, or a chat prompt's system message(s)."""
+    """The text to use as a system prompt: the template, or a chat prompt's system message(s)
+    (else its first message with text). InvalidInputError when a chat version has no text."""
     if not version.is_chat:
         return version.text
-    system = [m.content for m in version.messages if m.role == "system"]
-    return "\n\n".join(system) if system else version.messages[0].content
+    system = [t for m in version.messages if m.role == "system" and (t := m.text())]
+    if system:
+        return "\n\n".join(system)
+    first = next((t for m in version.messages if (t := m.text())), None)
+    if first is None:
+        what = "no messages" if not version.messages else "no message with text"
+        raise InvalidInputError(
+            f"Prompt '{version.name}' version {version.version} is a chat prompt with {what}; "
+            "there is no text to use as a system prompt."
+        )
+    return first
 
 
 def _registry(registry: PromptRegistry | None) -> PromptRegistry:
@@ -48,25 +59,28 @@ def _registry(registry: PromptRegistry | None) -> PromptRegistry:
 
 def load_prompt_from_registry(
     prompt_name: str,
-    prompt_version: str | int = "latest",
+    prompt_version: str | int | None = None,
     fallback_prompt: str | None = None,
     *,
     registry: PromptRegistry | None = None,
 ) -> str:
-    """The prompt's text by version number, `latest` or alias; the fallback when loading fails.
+    """The prompt's text by name and version number, `latest` (the default) or alias, or by a
+    `prompts:/NAME/N` or `prompts:/NAME@ALIAS` URI; one or two requests.
 
-    Without a fallback, the failure is raised (a promptui error saying what went wrong).
+    With a fallback, any failure (bad input, missing prompt or alias, registry down) logs why
+    and returns the fallback; without one, the failure is raised as a promptui error.
     """
     try:
-        return prompt_text(_registry(registry).get_version(prompt_name, prompt_version))
-    except PromptUIError as e:
+        name, ref = parse_prompt_ref(prompt_name, prompt_version)
+        return prompt_text(_registry(registry).get_version(name, ref))
+    except Exception as e:
         if fallback_prompt is None:
             raise
         log.warning(
             "Failed to load prompt %r (%s) from the registry, using the fallback prompt: %s",
             prompt_name,
-            prompt_version,
-            e.message,
+            prompt_version or "latest",
+            e.message if isinstance(e, PromptUIError) else f"{type(e).__name__}: {e}",
         )
         return fallback_prompt
 
@@ -93,8 +107,8 @@ def resolve_system_prompt(
                 version=version.version,
                 uri=version.uri,
             )
-        except PromptUIError as e:
-            reason = e.message
+        except Exception as e:  # any failure falls back, with the reason logged
+            reason = e.message if isinstance(e, PromptUIError) else f"{type(e).__name__}: {e}"
     if model.system_prompt:
         source: Source = "config"
         text = model.system_prompt

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from promptui.diff.mappings import render_value
 from promptui.registry.models import PromptDetail, PromptSummary
 
 T = TypeVar("T")
@@ -65,10 +66,8 @@ def versions_frame(detail: PromptDetail) -> pd.DataFrame:
 
 
 def mapping_frame(values: Mapping[str, object], key: str = "key") -> pd.DataFrame:
-    """Tags or model settings as two text columns."""
-    rows = [
-        (k, ", ".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in values.items()
-    ]
+    """Tags or model settings as two text columns (values that are not text, as JSON)."""
+    rows = [(k, render_value(v)) for k, v in values.items()]
     return pd.DataFrame(rows, columns=[key, "value"])
 
 

@@ -127,22 +127,23 @@ CASES: dict[str, tuple[Case, str]] = {
         chat('{"role": "user", "content": "hi"}'),
         'A chat template is a list of {"role": ..., "content": ...}.',
     ),
-    "chat JSON / no content key": (
-        chat('[{"role": "user"}]'),
-        'Message 1 needs both "role" and "content".',
-    ),
-    "chat JSON / unknown role": (
-        chat('[{"role": "wizard", "content": "hi"}]'),
-        "Message 1 has the role 'wizard'; use one of system, user, assistant.",
+    "chat JSON / no role": (chat('[{"content": "hi"}]'), 'Message 1 needs a "role" (text).'),
+    "chat JSON / content MLflow refuses": (
+        chat('[{"role": "user", "content": 5}]'),
+        "Message 1 (user): content: Input should be a valid string",
     ),
     "chat JSON / empty content": (
         chat('[{"role": "system", "content": "Be kind."}, {"role": "user", "content": " "}]'),
         "Message 2 (user) has no content.",
     ),
     "chat JSON / no messages": (chat("[]"), "A chat prompt needs at least one message."),
-    "commit chat / unknown role": (
-        lambda r, s: r.commit_version(s.base, (ChatMessage("tool", "x"),), "m"),
-        "Message 1 has the role 'tool'; use one of system, user, assistant.",
+    "commit chat / tool calls MLflow refuses": (
+        lambda r, s: r.commit_version(
+            s.base,
+            (ChatMessage.from_data({"role": "assistant", "content": None, "tool_calls": 3}),),
+            "m",
+        ),
+        "Message 1 (assistant): tool_calls: Input should be a valid list",
     ),
     **{
         f"set_alias / {label}": (lambda r, s, a=alias: r.set_alias(s.base, a, 1), message)
@@ -180,7 +181,7 @@ CASES: dict[str, tuple[Case, str]] = {
     ),
     "commit / negative temperature": (
         lambda r, s: r.commit_version(s.base, "Hi", "m", model_config={"temperature": -1}),
-        "temperature must be a number at least 0.0.",
+        "Model settings: temperature: Input should be greater than or equal to 0",
     ),
 }
 
@@ -262,11 +263,21 @@ def test_create_form_refuses_bad_names(
     assert errors(at) == [message, "Nothing was created: fix the marked fields first."]
 
 
-def test_create_form_name_field_stops_at_the_limit(
-    monkeypatch: pytest.MonkeyPatch, uri: str
+def test_create_form_keeps_an_over_long_name_and_says_the_limit(
+    monkeypatch: pytest.MonkeyPatch, uri: str, unchanged: None
 ) -> None:
+    """Typed or pasted, a name past the limit is never cut: it stays and is refused."""
     at = create_form(monkeypatch, uri)
-    assert at.text_input(key=f"{NEW}name").max_chars == MAX_NAME_CHARS == 256
+    long_name = "n" * 300
+    assert not at.text_input(key=f"{NEW}name").max_chars  # no limit that cuts input
+    at.text_input(key=f"{NEW}name").input(long_name)
+    at.text_area(key=f"{NEW}text").input("Hi {{ x }}")
+    click_create(at)
+    assert at.text_input(key=f"{NEW}name").value == long_name
+    assert errors(at) == [
+        f"The name is 300 characters long; use at most {MAX_NAME_CHARS}.",
+        "Nothing was created: fix the marked fields first.",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -309,9 +320,9 @@ PASTED = {
         '[{"role": "user", "content": "hi"}',
         "The chat template is not valid JSON (line 1, column 35: Expecting ',' delimiter).",
     ),
-    "unknown role": (
-        '[{"role": "wizard", "content": "hi"}]',
-        "Message 1 has the role 'wizard'; use one of system, user, assistant.",
+    "content MLflow refuses": (
+        '[{"role": "user", "content": {"text": "hi"}}]',
+        "Message 1 (user): content: Input should be a valid string",
     ),
     "empty content": (
         '[{"role": "system", "content": "Be kind."}, {"role": "user", "content": ""}]',

@@ -339,7 +339,7 @@ def msg(role: str, content: str) -> ChatMessage:
 
 
 def test_chat_message_is_the_models_type() -> None:
-    # Versions from the registry carry promptui.registry.models.ChatMessage; diff_chat takes them as is.
+    # Versions from the registry carry the models' ChatMessage; diff_chat takes them as is.
     assert ChatMessage is models.ChatMessage
     version_messages = (models.ChatMessage("user", "Hi {{name}}"),)
     diffs = diff_chat(version_messages, [models.ChatMessage("user", "Hi {{name}}!")])

@@ -39,11 +39,13 @@ def test_template_rules() -> None:
     assert "at most 100,000" in draft.problems()["template"]
     draft.set_type("chat")
     draft.messages[0].content = "ok"
-    draft.add_message("critic", "hm")
-    assert "critic" in draft.problems()["template"]
+    draft.add_message("critic", "hm")  # MLflow accepts any role
+    assert "template" not in draft.problems()
     draft.messages[1].role = "user"
     draft.messages[1].content = "  "
     assert "no content" in draft.problems()["template"]
+    draft.messages[1].json_text = '{"role": "user", "content": 5}'
+    assert "content: Input should be a valid string" in draft.problems()["template"]
 
 
 def test_chat_messages_add_move_remove() -> None:
@@ -84,7 +86,9 @@ def test_tags_and_model_settings() -> None:
         "stop_sequences": ["END", "###"],
     }
     draft.top_p = 3.0
-    assert "top_p" in draft.problems()["model_config"]
+    assert draft.problems()["model_config"] == (
+        "Model settings: top_p: Input should be less than or equal to 1"
+    )
 
 
 def test_draft_from_version_keeps_settings_the_form_does_not_edit(
@@ -95,6 +99,7 @@ def test_draft_from_version_keeps_settings_the_form_does_not_edit(
     draft = draft_from_version(registry.get_prompt(unique_name).latest, latest=v1.version)
     assert (draft.model_name, draft.temperature, draft.stop_text) == ("m", 0.5, "X")
     assert draft.other_config == {"top_k": 40}
+    assert draft.model_config() == config  # in the stored order
     assert draft.model_config() == config
     assert draft.same_as(registry.get_prompt(unique_name).latest)
     draft.text += "!"

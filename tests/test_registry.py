@@ -141,7 +141,8 @@ def test_create_text_prompt_and_read_it_back(registry: PromptRegistry, unique_na
     assert v1.text == "Answer in {{language}} for {{team}}."
     assert v1.commit_message == "Initial prompt"
     assert v1.variables == ("language", "team")
-    assert v1.tags == {"reviewed": "yes"}  # internal tags hidden
+    assert v1.user_tags == {"reviewed": "yes"}
+    assert v1.tags == {"reviewed": "yes", "_promptui_author": "ana@example.com"}
     assert v1.model_config == {"model_name": "gpt-4o-mini", "temperature": 0.2}
     assert v1.author == "ana@example.com"
     assert v1.uri == f"prompts:/{unique_name}/1"
@@ -324,7 +325,7 @@ LONG = "x" * (MAX_TEMPLATE_CHARS + 1)
         ("", "   \n", "empty"),
         ("", LONG, "at most 100,000"),
         ("", (), "at least one message"),
-        ("", (ChatMessage("robot", "beep"),), "role 'robot'"),
+        ("", (ChatMessage.from_data({"role": "x", "content": 1}),), "Input should be a valid"),
         ("", (ChatMessage("user", ""),), "has no content"),
     ],
 )
@@ -363,7 +364,11 @@ def test_invalid_create_options_write_nothing(
     [
         ("", "message", "empty"),
         (LONG, "message", "at most 100,000"),
-        ((ChatMessage("user", "{{q}}"), ChatMessage("tool", "x")), "message", "role 'tool'"),
+        (
+            (ChatMessage("user", "{{q}}"), ChatMessage.from_data({"role": "x", "tool_calls": 1})),
+            "message",
+            "tool_calls: Input should be a valid list",
+        ),
         ("Text", "  ", "commit message"),
     ],
 )

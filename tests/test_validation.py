@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from mlflow.entities.model_registry.prompt_version import PromptModelConfig
 from mlflow.exceptions import MlflowException
 from mlflow.prompt.registry_utils import validate_prompt_name
 from mlflow.utils.validation import (
@@ -14,6 +15,7 @@ from mlflow.utils.validation import (
     _validate_model_alias_name_reserved,
     _validate_model_name,
 )
+from pydantic import ValidationError
 
 from promptui.registry import validation
 from promptui.registry.errors import InvalidInputError
@@ -160,10 +162,21 @@ def test_chat_messages_are_checked() -> None:
     assert validation.check_messages(ok) == ok
     with pytest.raises(InvalidInputError, match="at least one message"):
         validation.check_messages(())
-    with pytest.raises(InvalidInputError, match="Message 2 has the role 'robot'"):
-        validation.check_messages((ok[0], ChatMessage("robot", "beep")))
+    # MLflow accepts any role, content parts, null content with tool calls and extra keys.
+    wide = (
+        ChatMessage("developer", "Be brief."),
+        ChatMessage.from_data({"role": "user", "content": [{"type": "text", "text": "hi"}]}),
+        ChatMessage.from_data({"role": "assistant", "content": None, "tool_calls": []}),
+        ChatMessage.from_data({"role": "tool", "content": "42", "tool_call_id": "c1"}),
+    )
+    assert validation.check_messages(wide) == wide
     with pytest.raises(InvalidInputError, match=r"Message 1 \(user\) has no content"):
         validation.check_messages((ChatMessage("user", "  "),))
+    blank = ChatMessage("user", " ")  # carried unchanged from the base version: not refused
+    assert validation.check_messages((blank,), keep=(blank,)) == (blank,)
+    bad = ChatMessage.from_data({"role": "user", "content": 5})
+    with pytest.raises(InvalidInputError, match="content: Input should be a valid string"):
+        validation.check_messages((bad,))
 
 
 def test_chat_template_limit_counts_the_stored_json() -> None:
@@ -177,10 +190,9 @@ def test_chat_template_limit_counts_the_stored_json() -> None:
     [
         ("[{", "not valid JSON (line 1"),
         ('{"role": "user"}', "is a list"),
-        ('["hi"]', 'Message 1 needs both "role" and "content"'),
-        ('[{"role": "user"}]', 'Message 1 needs both "role" and "content"'),
-        ('[{"role": "user", "content": 3}]', "must be text"),
-        ('[{"role": "boss", "content": "x"}]', "role 'boss'"),
+        ('["hi"]', 'Message 1 needs a "role" (text)'),
+        ('[{"content": "x"}]', 'Message 1 needs a "role" (text)'),
+        ('[{"role": "user", "content": 3}]', "content: Input should be a valid string"),
         ("[]", "at least one message"),
     ],
 )
@@ -206,6 +218,17 @@ def test_chat_json_round_trips(messages: list[ChatMessage]) -> None:
     raw = validation.messages_to_json(messages)
     assert validation.parse_chat_json(raw) == tuple(messages)
     assert json.loads(raw) == [{"role": m.role, "content": m.content} for m in messages]
+
+
+def test_pasted_messages_keep_every_key_and_shape() -> None:
+    raw = json.dumps(
+        [
+            {"role": "user", "name": "bob", "content": "hi"},
+            {"role": "assistant", "content": None, "tool_calls": []},
+        ]
+    )
+    messages = validation.parse_chat_json(raw)
+    assert validation.messages_to_json(messages) == raw
 
 
 # -- tags, commit messages, model config ---------------------------------------------------
@@ -234,40 +257,52 @@ def test_commit_message_is_required_and_trimmed() -> None:
             validation.check_commit_message(empty)
 
 
-def test_model_config_keeps_valid_values_and_drops_empty_ones() -> None:
+def test_model_config_is_checked_and_normalized_by_mlflows_rules() -> None:
     config = {
         "model_name": "gpt-4o-mini",
-        "temperature": 0.7,
-        "top_p": 1,
+        "temperature": 1,
         "max_tokens": 800,
         "stop_sequences": ("END",),
-        "provider": "",
+        "frequency_penalty": 3.0,  # no range in MLflow
+        "provider_setting": {"cache": None},  # any key MLflow keeps as an extra parameter
         "top_k": None,
     }
-    assert validation.check_model_config(config) == {
-        "model_name": "gpt-4o-mini",
-        "temperature": 0.7,
-        "top_p": 1,
-        "max_tokens": 800,
-        "stop_sequences": ["END"],
-    }
+    checked = validation.check_model_config(config)
+    assert checked == PromptModelConfig.from_dict(config).to_dict()
+    assert checked["temperature"] == 1.0 and isinstance(checked["temperature"], float)
+    assert "top_k" not in checked
     assert validation.check_model_config(None) == {}
+
+
+def test_unchanged_model_settings_are_kept_as_they_are() -> None:
+    base = {"temperature": -1, "top_k": 0, "model_name": "m"}  # stored by hand, odd values
+    edited = {**base, "model_name": "n"}
+    assert validation.check_model_config(edited, base) == edited
+    with pytest.raises(InvalidInputError, match="temperature"):
+        validation.check_model_config({**base, "temperature": -2}, base)
 
 
 @pytest.mark.parametrize(
     ("config", "says"),
     [
-        ({"temperature": -0.1}, "temperature must be a number at least 0.0"),
-        ({"temperature": "hot"}, "temperature must be a number"),
-        ({"top_p": 1.5}, "top_p must be a number from 0.0 to 1.0"),
-        ({"presence_penalty": 3}, "presence_penalty"),
-        ({"max_tokens": 0}, "max_tokens must be a whole number"),
-        ({"max_tokens": 1.5}, "max_tokens must be a whole number"),
-        ({"top_k": True}, "top_k must be a whole number"),
-        ({"stop_sequences": "END"}, "stop_sequences must be a list"),
-        ({"stop_sequences": ["END", 3]}, "stop_sequences must be a list"),
+        ({"temperature": -0.1}, "temperature: Input should be greater than or equal to 0"),
+        (
+            {"temperature": "hot"},
+            "temperature: Input should be a valid number, unable to parse string as a number",
+        ),
+        ({"top_p": 1.5}, "top_p: Input should be less than or equal to 1"),
+        ({"max_tokens": 0}, "max_tokens: Input should be greater than 0"),
+        (
+            {"max_tokens": 1.5},
+            "max_tokens: Input should be a valid integer, got a number with a fractional part",
+        ),
+        ({"stop_sequences": "END"}, "stop_sequences: Input should be a valid list"),
+        ({"stop_sequences": ["END", 3]}, "stop_sequences: Input should be a valid string"),
     ],
 )
 def test_bad_model_config_is_refused(config: dict[str, object], says: str) -> None:
-    with pytest.raises(InvalidInputError, match=says):
+    with pytest.raises(InvalidInputError) as e:
         validation.check_model_config(config)
+    assert e.value.message == f"Model settings: {says}"
+    with pytest.raises(ValidationError):  # MLflow refuses it too
+        PromptModelConfig.from_dict(config)

@@ -7,6 +7,7 @@ from promptui.aliases.environments import (
     resolve_environments,
 )
 from promptui.aliases.moves import (
+    delete_version,
     move_alias,
     protected_aliases,
     record_outside_changes,
@@ -27,6 +28,7 @@ __all__ = [
     "Promotion",
     "TimelineRow",
     "alias_change_preview",
+    "delete_version",
     "move_alias",
     "promotions",
     "protected_aliases",

@@ -116,6 +116,22 @@ def remove_alias(
         return _recorded(history, name, alias, move.from_version, None, reason, user)
 
 
+def delete_version(
+    registry: PromptRegistry,
+    history: AliasHistory,
+    name: str,
+    version: int,
+    *,
+    confirmed_aliases: Sequence[str] | None = None,
+    user: str | None = None,
+) -> list[AliasEvent]:
+    """Delete one version and record the removal of every alias it held (two requests, plus two
+    per alias). ConflictError when it holds an alias the user did not confirm."""
+    removed = registry.delete_version(name, version, confirmed_aliases=confirmed_aliases)
+    reason = f"version {int(version)} deleted"
+    return [_recorded(history, name, m.alias, m.from_version, None, reason, user) for m in removed]
+
+
 def record_outside_changes(
     registry: PromptRegistry,
     history: AliasHistory,

@@ -26,16 +26,20 @@ def diff_chat(
     """
     a = list(a)
     b = list(b)
+    # What a message holds besides its role, as a reviewer reads it (text, then any parts or
+    # extra keys as JSON), computed once per message.
+    text_a = [m.readable() for m in a]
+    text_b = [m.readable() for m in b]
 
-    def content_key(msg: ChatMessage) -> object:
-        return ws_key(msg.content) if ignore_whitespace else msg.content
+    def content_key(text: str) -> object:
+        return ws_key(text) if ignore_whitespace else text
 
     left_of: dict[int, int] = {}  # right index -> left index
     kind_of: dict[int, MessageKind] = {}  # right index -> kind
     anchors: list[tuple[int, int]] = []  # (right, left) of in-order identical pairs
 
-    ka = [(m.role, content_key(m)) for m in a]
-    kb = [(m.role, content_key(m)) for m in b]
+    ka = [(m.role, content_key(t)) for m, t in zip(a, text_a, strict=True)]
+    kb = [(m.role, content_key(t)) for m, t in zip(b, text_b, strict=True)]
     for tag, i1, i2, j1, _ in opcodes(ka, kb):
         if tag == "equal":
             for k in range(i2 - i1):
@@ -57,7 +61,7 @@ def diff_chat(
                 used_left.add(i)
 
     match(ka, kb, "moved")
-    match([content_key(m) for m in a], [content_key(m) for m in b], "changed")
+    match([content_key(t) for t in text_a], [content_key(t) for t in text_b], "changed")
 
     # Similar content, same role: best scores first.
     by_role: dict[str, tuple[list[int], list[int]]] = {}
@@ -72,8 +76,8 @@ def diff_chat(
         if not ii or not jj:
             continue
         scores = process.cdist(
-            [a[i].content for i in ii],
-            [b[j].content for j in jj],
+            [text_a[i] for i in ii],
+            [text_b[j] for j in jj],
             scorer=fuzz.ratio,
             score_cutoff=SIMILARITY_CUTOFF,
         )
@@ -102,7 +106,7 @@ def diff_chat(
         nonlocal r
         while r < len(removed) and removed[r] < limit:
             i = removed[r]
-            rows = tuple(diff_lines(a[i].content, ""))
+            rows = tuple(diff_lines(text_a[i], ""))
             out.append(MessageDiff("removed", i, None, a[i], None, rows))
             r += 1
 
@@ -110,10 +114,10 @@ def diff_chat(
         flush(next_anchor[j])
         i = left_of.get(j)
         if i is None:
-            rows = tuple(diff_lines("", msg.content))
+            rows = tuple(diff_lines("", text_b[j]))
             out.append(MessageDiff("added", None, j, None, msg, rows))
         else:
-            rows = tuple(diff_lines(a[i].content, msg.content, ignore_whitespace=ignore_whitespace))
+            rows = tuple(diff_lines(text_a[i], text_b[j], ignore_whitespace=ignore_whitespace))
             out.append(MessageDiff(kind_of[j], i, j, a[i], msg, rows))
     flush(len(a) + 1)
     return out

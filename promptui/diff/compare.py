@@ -5,6 +5,7 @@ Pure functions over the service layer's dataclasses (no Streamlit, no MLflow).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,7 @@ from promptui import diff
 from promptui.config import FALSE_WORDS, TRUE_WORDS
 from promptui.registry.errors import NotFoundError
 from promptui.registry.models import ChatMessage, PromptDetail, PromptVersion
+from promptui.registry.stored import AUTHOR_TAG
 from promptui.registry.validation import ALIAS_RULE, MAX_ALIAS_CHARS, MAX_NAME_CHARS, NAME_RULE
 from promptui.ui.diff_html import chat_html, side_by_side_html, unified_html
 
@@ -181,17 +183,29 @@ def side_label(name: str, ref: str, version: PromptVersion) -> str:
 
 
 def chat_as_text(messages: Sequence[ChatMessage]) -> str:
-    """A chat template as readable text, one `### message N (role)` section per message."""
+    """A chat template as readable text, one `### message N (role)` section per message
+    (content parts and extra keys as JSON)."""
     parts = []
     for number, message in enumerate(messages, 1):
-        content = message.content if message.content.endswith("\n") else message.content + "\n"
+        content = message.readable()
+        content = content if content.endswith("\n") else content + "\n"
         parts.append(f"### message {number} ({message.role})\n{content}")
     return "\n".join(parts)
 
 
+def response_format_text(version: PromptVersion) -> str:
+    """The response format as indented JSON ("" when the version has none)."""
+    if version.response_format is None:
+        return ""
+    return json.dumps(version.response_format, indent=2, ensure_ascii=False) + "\n"
+
+
 def readable_text(version: PromptVersion) -> str:
-    """The template as a reviewer reads it: text as is, chat messages as sections."""
-    return chat_as_text(version.messages) if version.is_chat else version.text
+    """The template as a reviewer reads it: text as is, chat messages as sections (a chat
+    template MLflow cannot read is shown as stored)."""
+    if version.is_chat and not version.problem:
+        return chat_as_text(version.messages)
+    return version.text
 
 
 @dataclass(frozen=True)
@@ -209,11 +223,28 @@ class Comparison:
     variables: diff.VariableChange
     model_config: tuple[diff.KeyChange, ...]
     tags: tuple[diff.KeyChange, ...]
+    response_format: tuple[diff.Row, ...]  # the two response formats as indented JSON
+
+    @property
+    def response_format_changed(self) -> bool:
+        return any(r.kind != "equal" for r in self.response_format)
+
+    @property
+    def settings_changed(self) -> tuple[str, ...]:
+        """What differs besides the template: `model config`, `response format`, `tags`."""
+        out = []
+        if any(c.kind != "equal" for c in self.model_config):
+            out.append("model config")
+        if self.response_format_changed:
+            out.append("response format")
+        if any(c.kind != "equal" for c in self.tags):
+            out.append("tags")
+        return tuple(out)
 
     @property
     def is_chat(self) -> bool:
         """Both sides are chat templates (compared message by message)."""
-        return self.left.is_chat and self.right.is_chat
+        return _readable_chat(self.left) and _readable_chat(self.right)
 
     @property
     def type_changed(self) -> bool:
@@ -259,6 +290,11 @@ class Comparison:
             parts.append("messages: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         if self.type_changed:
             parts.append(f"type: {self.left.prompt_type} → {self.right.prompt_type}")
+        keys = sum(c.kind != "equal" for c in self.model_config)
+        if keys:
+            parts.append(f"model config: {keys} {'key' if keys == 1 else 'keys'} changed")
+        if self.response_format_changed:
+            parts.append("response format changed")
         return " · ".join(parts)
 
     def diff_file(self) -> str:
@@ -299,12 +335,29 @@ class Comparison:
             row("author", a.author or "—", b.author or "—"),
             row("commit message", a.commit_message or "—", b.commit_message or "—"),
             row("variables", ", ".join(a.variables) or "—", ", ".join(b.variables) or "—"),
+            row(
+                "response format",
+                _schema_title(a.response_format),
+                _schema_title(b.response_format),
+                "changed" if self.response_format_changed else "",
+            ),
         ]
         for title, changes in (("model config", self.model_config), ("tag", self.tags)):
             for c in changes:
                 kind = "" if c.kind == "equal" else c.kind
                 rows.append(row(f"{title}: {c.key}", c.left or "—", c.right or "—", kind))
         return rows
+
+
+def _schema_title(schema: Mapping[str, object] | None) -> str:
+    """`Answer (object, 2 properties)` or `—`; the full schema is diffed separately."""
+    if schema is None:
+        return "—"
+    kind = schema.get("type", "schema")
+    props = schema.get("properties")
+    count = f", {len(props)} properties" if isinstance(props, Mapping) else ""
+    title = schema.get("title")
+    return f"{title} ({kind}{count})" if isinstance(title, str) else f"{kind}{count}"
 
 
 def _version_text(version: PromptVersion) -> str:
@@ -327,7 +380,7 @@ def compare_versions(
     """Diff two versions: template (by message for chat), variables, model config and tags."""
     messages: tuple[diff.MessageDiff, ...] = ()
     rows: tuple[diff.Row, ...] = ()
-    if left.is_chat and right.is_chat:
+    if _readable_chat(left) and _readable_chat(right):
         messages = tuple(
             diff.diff_chat(left.messages, right.messages, ignore_whitespace=ignore_whitespace)
         )
@@ -350,5 +403,17 @@ def compare_versions(
         stats=diff.stats(all_rows),
         variables=diff.diff_variables(left.variables, right.variables),
         model_config=tuple(diff.diff_mapping(left.model_config, right.model_config)),
-        tags=tuple(diff.diff_mapping(left.tags, right.tags)),
+        tags=tuple(diff.diff_mapping(_compared_tags(left), _compared_tags(right))),
+        response_format=tuple(
+            diff.diff_lines(response_format_text(left), response_format_text(right))
+        ),
     )
+
+
+def _readable_chat(version: PromptVersion) -> bool:
+    return version.is_chat and not version.problem
+
+
+def _compared_tags(version: PromptVersion) -> dict[str, str]:
+    """Every version tag but promptui's author tag (compared as the author row)."""
+    return {k: v for k, v in version.tags.items() if k != AUTHOR_TAG}

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from promptui.diff.types import KeyChange, VariableChange
 
 
-def _render_value(value: object) -> str:
+def render_value(value: object) -> str:
     """Display form of a config/tag value: strings as is, the rest as JSON."""
     if isinstance(value, str):
         return value
@@ -20,11 +20,11 @@ def diff_mapping(a: Mapping[str, object], b: Mapping[str, object]) -> list[KeyCh
     out: list[KeyChange] = []
     for key in sorted(set(a) | set(b), key=str):
         if key not in b:
-            out.append(KeyChange(str(key), "removed", _render_value(a[key]), None))
+            out.append(KeyChange(str(key), "removed", render_value(a[key]), None))
         elif key not in a:
-            out.append(KeyChange(str(key), "added", None, _render_value(b[key])))
+            out.append(KeyChange(str(key), "added", None, render_value(b[key])))
         else:
-            left, right = _render_value(a[key]), _render_value(b[key])
+            left, right = render_value(a[key]), render_value(b[key])
             same = left == right and isinstance(a[key], str) == isinstance(b[key], str)
             out.append(KeyChange(str(key), "equal" if same else "changed", left, right))
     return out

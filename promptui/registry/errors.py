@@ -15,6 +15,17 @@ class NotFoundError(PromptUIError):
     """A prompt, version or alias that does not exist."""
 
 
+class NotAPromptError(NotFoundError):
+    """The name belongs to a plain registered model: MLflow keeps prompts and models apart."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"'{name}' is a registered model, not a prompt: MLflow does not allow a prompt with "
+            "the same name as an existing model. Nothing was changed; choose another name."
+        )
+        self.name = name
+
+
 class InvalidInputError(PromptUIError):
     """Input rejected before anything was written."""
 

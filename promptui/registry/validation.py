@@ -1,4 +1,5 @@
-"""Input checks run before anything is written (MLflow's own rules, said clearly)."""
+"""Input checks run before anything is written: MLflow's own rules (its pydantic models for
+chat messages and model settings), said clearly."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 
+from mlflow.entities.model_registry.prompt_version import PromptModelConfig
+from mlflow.types.chat import ChatMessage as MlflowChatMessage
+from pydantic import ValidationError
+
 from promptui.registry.errors import InvalidInputError
-from promptui.registry.models import CHAT_ROLES, ChatMessage
+from promptui.registry.models import ChatMessage
 
 NAME_RULE = re.compile(r"^[a-zA-Z0-9_.-]+$")
 ALIAS_RULE = re.compile(r"^[\w-]+$")  # MLflow's alias rule: no dots, unlike names
@@ -19,17 +24,6 @@ MAX_NAME_CHARS = 256
 MAX_ALIAS_CHARS = 255
 MAX_TAG_KEY_CHARS = 250
 MAX_TAG_VALUE_CHARS = 5000
-MODEL_CONFIG_KEYS = (
-    "provider",
-    "model_name",
-    "temperature",
-    "max_tokens",
-    "top_p",
-    "top_k",
-    "frequency_penalty",
-    "presence_penalty",
-    "stop_sequences",
-)
 
 
 def check_name(name: str) -> str:
@@ -64,16 +58,32 @@ def check_text_template(text: str) -> str:
     return text
 
 
-def check_messages(messages: Sequence[ChatMessage]) -> tuple[ChatMessage, ...]:
-    """A non-empty chat template: known roles, no empty message, within the length limit."""
+def message_problem(message: ChatMessage) -> str:
+    """What MLflow's own message model (`mlflow.types.chat.ChatMessage`) refuses in a stored or
+    edited chat message; "" when it accepts it."""
+    try:
+        MlflowChatMessage.model_validate(message.data())
+    except ValidationError as e:
+        return _pydantic_reason(e)
+    return ""
+
+
+def check_messages(
+    messages: Sequence[ChatMessage], keep: Sequence[ChatMessage] = ()
+) -> tuple[ChatMessage, ...]:
+    """A chat template to write: at least one message; every message not in `keep` (those
+    carried unchanged from the version it was edited from) accepted by MLflow's message model
+    and, when its content is text, not blank; within the length limit as stored."""
     if not messages:
         raise InvalidInputError("A chat prompt needs at least one message.")
+    kept = set(keep)
     for i, m in enumerate(messages, start=1):
-        if m.role not in CHAT_ROLES:
-            raise InvalidInputError(
-                f"Message {i} has the role {m.role!r}; use one of {', '.join(CHAT_ROLES)}."
-            )
-        if not m.content or not m.content.strip():
+        if m in kept:
+            continue
+        problem = message_problem(m)
+        if problem:
+            raise InvalidInputError(f"Message {i} ({m.role}): {problem}")
+        if m.has_text and not (m.content or "").strip():
             raise InvalidInputError(f"Message {i} ({m.role}) has no content.")
     size = len(messages_to_json(messages))
     if size > MAX_TEMPLATE_CHARS:
@@ -95,23 +105,37 @@ def parse_chat_json(raw: str) -> tuple[ChatMessage, ...]:
     return check_messages(messages_from_data(data))
 
 
-def messages_from_data(data: object) -> tuple[ChatMessage, ...]:
-    """Chat messages from decoded JSON; shape errors become InvalidInputError."""
+def parse_message_json(raw: str, number: int) -> ChatMessage:
+    """One chat message edited as a JSON object, checked by MLflow's message model."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise InvalidInputError(
+            f"Message {number} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
+        ) from None
+    (message,) = messages_from_data([data], start=number)
+    problem = message_problem(message)
+    if problem:
+        raise InvalidInputError(f"Message {number} ({message.role}): {problem}")
+    return message
+
+
+def messages_from_data(data: object, start: int = 1) -> tuple[ChatMessage, ...]:
+    """Chat messages from decoded JSON, each kept as it is; shape errors become
+    InvalidInputError."""
     if not isinstance(data, list):
         raise InvalidInputError('A chat template is a list of {"role": ..., "content": ...}.')
     out = []
-    for i, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or "role" not in item or "content" not in item:
-            raise InvalidInputError(f'Message {i} needs both "role" and "content".')
-        if not isinstance(item["role"], str) or not isinstance(item["content"], str):
-            raise InvalidInputError(f"Message {i}: role and content must be text.")
-        out.append(ChatMessage(item["role"], item["content"]))
+    for i, item in enumerate(data, start=start):
+        if not isinstance(item, dict) or not isinstance(item.get("role"), str):
+            raise InvalidInputError(f'Message {i} needs a "role" (text).')
+        out.append(ChatMessage.from_data(item))
     return tuple(out)
 
 
 def messages_to_json(messages: Sequence[ChatMessage]) -> str:
     """The JSON MLflow stores for a chat template."""
-    return json.dumps([{"role": m.role, "content": m.content} for m in messages])
+    return json.dumps([m.data() for m in messages])
 
 
 def check_alias(alias: str) -> str:
@@ -172,33 +196,50 @@ def check_commit_message(message: str) -> str:
     return message.strip()
 
 
-def check_model_config(config: Mapping[str, object] | None) -> dict[str, object]:
-    """Model settings with MLflow's field names and sane ranges; empty values are dropped."""
-    out: dict[str, object] = {}
-    for key, value in (config or {}).items():
-        if value is None or value == "" or value == []:
-            continue
-        out[key] = value
-    numeric = {
-        "temperature": (0.0, float("inf")),
-        "top_p": (0.0, 1.0),
-        "frequency_penalty": (-2.0, 2.0),
-        "presence_penalty": (-2.0, 2.0),
+def check_model_config(
+    config: Mapping[str, object] | None, base: Mapping[str, object] | None = None
+) -> dict[str, object]:
+    """Model settings by MLflow's own rules (`PromptModelConfig`), normalized as MLflow stores
+    them. With `base`, only the keys whose values differ from it are checked; the others are
+    kept exactly as they are."""
+    config = dict(config or {})
+    if base is None:
+        return _mlflow_config(config)
+    changed = {k: v for k, v in config.items() if k not in base or not _same(base[k], v)}
+    checked = _mlflow_config(changed)
+    return {
+        k: checked[k] if k in changed else v
+        for k, v in config.items()
+        if k in checked or k not in changed
     }
-    for key, (lo, hi) in numeric.items():
-        if key in out:
-            v = out[key]
-            if not isinstance(v, int | float) or isinstance(v, bool) or not lo <= v <= hi:
-                bounds = f"at least {lo}" if hi == float("inf") else f"from {lo} to {hi}"
-                raise InvalidInputError(f"{key} must be a number {bounds}.")
-    for key in ("max_tokens", "top_k"):
-        if key in out:
-            v = out[key]
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise InvalidInputError(f"{key} must be a whole number of at least 1.")
-    if "stop_sequences" in out:
-        v = out["stop_sequences"]
-        if not isinstance(v, list | tuple) or not all(isinstance(s, str) for s in v):
-            raise InvalidInputError("stop_sequences must be a list of strings.")
-        out["stop_sequences"] = list(v)
-    return out
+
+
+def _same(a: object, b: object) -> bool:
+    return a == b and type(a) is type(b)
+
+
+def _mlflow_config(config: Mapping[str, object]) -> dict[str, object]:
+    try:
+        return PromptModelConfig.from_dict(dict(config)).to_dict()
+    except ValidationError as e:
+        raise InvalidInputError(f"Model settings: {_pydantic_reason(e)}") from None
+
+
+def check_response_format(value: object) -> dict[str, object] | None:
+    """A response format as MLflow stores it: a JSON schema object (None or empty: none)."""
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidInputError("A response format is a JSON object (a JSON schema).")
+    return dict(value)
+
+
+def _pydantic_reason(error: ValidationError) -> str:
+    """`temperature: Input should be greater than or equal to 0`: the first problem of each of
+    the first two fields (a union's alternatives are not listed one by one)."""
+    first: dict[str, str] = {}
+    for item in error.errors():
+        loc = item.get("loc", ())
+        first.setdefault(str(loc[0]) if loc else "", str(item.get("msg")))
+    parts = [f"{k}: {v}" if k else v for k, v in list(first.items())[:2]]
+    return "; ".join(parts)

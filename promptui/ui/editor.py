@@ -7,17 +7,18 @@ when their page is not rendered, so every widget starts from the draft and write
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from promptui.diff import diff_chat, diff_lines, diff_mapping, diff_variables
+from promptui.diff.compare import compare_versions
 from promptui.drafts import Draft, role_options
 from promptui.registry.errors import InvalidInputError
-from promptui.registry.models import CHAT_ROLES, PromptVersion
+from promptui.registry.models import PromptVersion
 from promptui.registry.validation import parse_chat_json
-from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
+from promptui.ui.diff_html import DIFF_CSS, side_by_side_html
 from promptui.ui.feedback import md_code, md_escape, show_error
 
 NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
@@ -98,10 +99,9 @@ def name_field(draft: Draft) -> None:
         value=draft.name,
         key=_widget_prefix(None) + "name",
         live=True,
-        max_chars=256,
         placeholder="e.g. support-agent-system",
         help="Letters, digits, '_', '.' and '-'. The name cannot change later.",
-    ).strip()
+    )
 
 
 def type_field(draft: Draft) -> None:
@@ -142,20 +142,32 @@ def _add(draft: Draft) -> None:
 
 
 def chat_editor(draft: Draft) -> None:
-    """The messages of a chat template: role, content, move up/down, remove, add."""
+    """The messages of a chat template: role, content, move up/down, remove, add.
+
+    A message whose content is not text (content parts, null content with tool calls) is
+    edited as its JSON; keys beyond role and content are kept and named."""
     prefix = _prefix(draft)
     count = len(draft.messages)
+    if not draft.messages:
+        st.info("This chat template has no messages.", icon="💬")
     for i, m in enumerate(draft.messages):
         with st.container(border=True):
             c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
-            options = role_options(m.role)
-            m.role = c1.selectbox(
-                f"Message {i + 1} role",
-                options,
-                index=options.index(m.role),
-                key=f"{prefix}role:{m.id}",
-                format_func=lambda r: r if r in CHAT_ROLES else f"{r} (not allowed)",
-            )
+            if m.json_text is None:
+                options = role_options(m.role)
+                m.role = (
+                    c1.selectbox(
+                        f"Message {i + 1} role",
+                        options,
+                        index=options.index(m.role),
+                        key=f"{prefix}role:{m.id}",
+                        accept_new_options=True,
+                        help="MLflow accepts any role; type another one if you need it.",
+                    )
+                    or m.role
+                )
+            else:
+                c1.markdown(f"**Message {i + 1}** · edited as JSON")
             c2.button(
                 "↑", key=f"{prefix}up:{m.id}", help="Move up", disabled=i == 0,
                 on_click=_move, args=(draft, m.id, -1), width="stretch",
@@ -168,6 +180,19 @@ def chat_editor(draft: Draft) -> None:
                 "✕", key=f"{prefix}remove:{m.id}", help="Remove this message",
                 on_click=_remove, args=(draft, m.id), width="stretch",
             )  # fmt: skip
+            if m.json_text is not None:
+                st.caption(
+                    "Its content is not plain text (content parts, or tool calls with no "
+                    "content), so the whole message is edited as JSON and kept as it is."
+                )
+                m.json_text = st.text_area(
+                    f"Message {i + 1} as JSON",
+                    value=m.json_text,
+                    key=f"{prefix}json:{m.id}",
+                    height=180,
+                    label_visibility="collapsed",
+                )
+                continue
             m.content = st.text_area(
                 f"Message {i + 1} content",
                 value=m.content,
@@ -176,6 +201,9 @@ def chat_editor(draft: Draft) -> None:
                 label_visibility="collapsed",
                 placeholder="Message text, with {{variables}}",
             )
+            if m.original is not None and m.original.extra_keys:
+                kept = ", ".join(md_code(k) for k in m.original.extra_keys)
+                st.caption(f"Also kept as stored: {kept}.")
     st.button(
         "Add message", key=f"{prefix}add", icon=":material/add:", on_click=_add, args=(draft,)
     )
@@ -200,7 +228,7 @@ def chat_json_import(draft: Draft) -> None:
                 return
             draft.messages = []
             for m in messages:
-                draft.add_message(m.role, m.content)
+                draft.add_message(m.role, m.content or "", original=m)
             st.rerun()
 
 
@@ -229,9 +257,37 @@ def model_config_editor(draft: Draft) -> None:
         "Stop sequences", value=draft.stop_text, key=f"{prefix}stop", height=80,
         help="One per line.",
     )  # fmt: skip
-    if draft.other_config:
-        kept = ", ".join(md_code(k) for k in draft.other_config)
-        st.caption(f"Also kept from the base version: {kept}.")
+    draft.other_config_text = st.text_area(
+        "Other model settings (JSON)",
+        value=draft.other_config_text,
+        key=f"{prefix}other_config",
+        height=100,
+        placeholder='{"frequency_penalty": 0.5, "provider": "openai"}',
+        help="Settings without a field above, kept as stored unless you change them here.",
+    )
+
+
+def stored_extras_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None:
+    """The response format and the version tags, as the JSON MLflow stores."""
+    prefix = _prefix(draft)
+    draft.response_format_text = st.text_area(
+        "Response format (JSON schema)",
+        value=draft.response_format_text,
+        key=f"{prefix}response_format",
+        height=140,
+        placeholder='{"type": "object", "properties": {"answer": {"type": "string"}}}',
+        help="The structure expected from the model (MLflow's response_format). Empty: none.",
+    )
+    slots["response_format"] = st.empty()
+    draft.version_tags_text = st.text_area(
+        "Version tags (JSON object)",
+        value=draft.version_tags_text,
+        key=f"{prefix}version_tags",
+        height=90,
+        placeholder='{"author": "ana", "ticket": "SUP-12"}',
+        help="Tags of the new version; a new version starts with the tags of its base.",
+    )
+    slots["version_tags"] = st.empty()
 
 
 def show_detected_variables(draft: Draft) -> None:
@@ -244,34 +300,42 @@ def show_detected_variables(draft: Draft) -> None:
 
 
 def draft_diff(base: PromptVersion, draft: Draft, *, right_title: str = "your draft") -> None:
-    """What the draft changes against `base`: template, variables and model settings."""
-    left_title = f"v{base.version}"
-    if draft.prompt_type == "chat" and base.is_chat:
-        body = chat_html(
-            diff_chat(base.messages, draft.chat_messages()),
-            mode="side",
-            left_title=left_title,
-            right_title=right_title,
-        )
-    else:
-        draft_text = draft.text if draft.prompt_type == "text" else str(draft.template())
-        body = side_by_side_html(
-            diff_lines(base.text, draft_text), left_title=left_title, right_title=right_title
-        )
-    st.html(DIFF_CSS + body)
-    change = diff_variables(base.variables, draft.variables())
+    """What the draft changes against `base`: template, variables, settings, response format
+    and tags, the way the compare page shows two versions."""
+    try:
+        proposed = draft.as_version()
+    except InvalidInputError:
+        st.caption("Fix the marked fields to see the changes.")
+        return
+    comparison = replace(
+        compare_versions(base, proposed), left_label=f"v{base.version}", right_label=right_title
+    )
+    st.html(DIFF_CSS + comparison.to_html("side"))
+    change = comparison.variables
     if change.added or change.removed:
         added = " ".join(md_code(v) for v in change.added) or "none"
         removed = " ".join(md_code(v) for v in change.removed) or "none"
         st.markdown(f"**Variables** added: {added} · removed: {removed}")
-    config = [c for c in diff_mapping(base.model_config, draft.model_config()) if c.kind != "equal"]
-    if config:
-        st.markdown("**Model settings**")
+    if comparison.response_format_changed:
+        st.markdown("**Response format**")
+        st.html(
+            DIFF_CSS
+            + side_by_side_html(
+                comparison.response_format,
+                left_title=comparison.left_label,
+                right_title=right_title,
+            )
+        )
+    skipped = {"version", "created", "author", "commit message", "variables", "response format"}
+    rows = [
+        (r["field"], r["left"], r["right"])
+        for r in comparison.metadata_rows()
+        if r["change"] and r["field"] not in skipped
+    ]
+    if rows:
+        st.markdown("**Settings and tags**")
         st.dataframe(
-            pd.DataFrame(
-                [(c.key, c.left or "", c.right or "") for c in config],
-                columns=["setting", left_title, right_title],
-            ),
+            pd.DataFrame(rows, columns=["field", comparison.left_label, right_title]),
             hide_index=True,
             width="stretch",
         )

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 
 import streamlit as st
 
+from promptui.aliases import delete_version
 from promptui.registry.errors import PromptUIError
-from promptui.registry.models import CHAT_ROLES, ChatMessage, PromptDetail, PromptVersion
+from promptui.registry.models import ChatMessage, PromptDetail, PromptVersion
 from promptui.snippets import alias_uri, load_snippet, version_uri
 from promptui.tables import mapping_frame
-from promptui.templates import render_messages, render_text
+from promptui.templates import render
 from promptui.ui import state
 from promptui.ui.feedback import md_code, md_escape, show_error
+
+AVATAR_ROLES = ("system", "user", "assistant")  # roles Streamlit's chat message draws
 
 
 def alias_chips(aliases: Iterable[str]) -> str:
@@ -21,37 +25,66 @@ def alias_chips(aliases: Iterable[str]) -> str:
 
 
 def show_messages(messages: Sequence[ChatMessage]) -> None:
-    """A chat template message by message, each with its role; content shown literally."""
+    """A chat template message by message, each with its role; content shown literally.
+
+    Content parts, null content and keys beyond role and content are shown as JSON."""
+    if not messages:
+        st.info(
+            "This chat version has no messages (MLflow stores `[]`; its `load_prompt` reads "
+            "such a version as the text `[]`).",
+            icon="💬",
+        )
     for i, m in enumerate(messages, start=1):
         # Only known roles pick an avatar; any other stored role is shown as text below.
-        with st.chat_message(m.role if m.role in CHAT_ROLES else "?"):
+        with st.chat_message(m.role if m.role in AVATAR_ROLES else "?"):
             st.caption(md_escape(f"{i}. {m.role}"))
-            st.code(m.content, language=None, wrap_lines=True)
+            if m.has_text:
+                st.code(m.content, language=None, wrap_lines=True)
+            if not m.is_plain:
+                rest = {k: v for k, v in m.data().items() if k != "role"}
+                if m.has_text:
+                    rest.pop("content", None)
+                st.code(json.dumps(rest, indent=2, ensure_ascii=False), language="json")
 
 
 def show_template(version: PromptVersion) -> None:
-    """The template: text as text, chat as messages."""
-    if version.is_chat:
+    """The template: text as text, chat as messages; what MLflow could not read is said."""
+    if version.problem:
+        st.error(md_escape(version.problem), icon="⚠️")
+    if version.is_chat and not (version.problem and not version.messages):
         show_messages(version.messages)
     else:
         st.code(version.text, language=None, wrap_lines=True)
+    if version.uses_jinja:
+        st.caption("A Jinja2 template: MLflow renders its `{% ... %}` blocks when it is formatted.")
+    if version.response_format is not None:
+        st.markdown("**Response format**")
+        st.code(json.dumps(version.response_format, indent=2, ensure_ascii=False), language="json")
 
 
 def show_variables(variables: Sequence[str]) -> None:
     """The `{{variables}}` a template uses."""
     if variables:
-        st.markdown("**Variables:** " + " ".join(md_code("{{" + v + "}}") for v in variables))
+        st.markdown("**Variables:** " + " ".join(md_code(v) for v in variables))
     else:
         st.caption("No variables: the template is used as it is.")
 
 
 def show_mapping(title: str, values: Mapping[str, object], empty: str) -> None:
-    """Model settings or tags as a small literal table."""
+    """Model settings or tags as a small literal table (values as JSON when not text)."""
     st.markdown(f"**{title}**")
     if values:
         st.dataframe(mapping_frame(values), hide_index=True, width="stretch")
     else:
         st.caption(empty)
+
+
+def show_settings(version: PromptVersion) -> None:
+    """Everything stored beside the template: model config, version tags, bookkeeping tags."""
+    show_mapping("Model settings", version.model_config, "No model settings stored.")
+    show_mapping("Version tags", version.user_tags, "No version tags.")
+    if version.system_tags:
+        show_mapping("Tags set by MLflow and promptui", version.system_tags, "")
 
 
 def version_header(version: PromptVersion) -> None:
@@ -79,7 +112,8 @@ def use_this_prompt(version: PromptVersion) -> None:
 
 
 def try_it(version: PromptVersion, key_prefix: str) -> None:
-    """A field per variable and the rendered prompt; no model is called."""
+    """A field per variable and the template as MLflow's `format()` renders it; no model is
+    called."""
     values: dict[str, str] = {}
     for var in version.variables:
         values[var] = st.text_area(
@@ -89,15 +123,32 @@ def try_it(version: PromptVersion, key_prefix: str) -> None:
             placeholder=f"{{{{{var}}}}}",
         )
     filled = {k: v for k, v in values.items() if v}
-    missing = [v for v in version.variables if v not in filled]
-    if missing:
-        names = ", ".join(md_code(v) for v in missing)
-        st.info(f"No value yet for {names}; its placeholder is left as it is.", icon="✏️")
     st.markdown("**Rendered prompt**")
-    if version.is_chat:
-        show_messages(render_messages(version.messages, filled))
+    if version.problem:
+        st.error(md_escape(version.problem), icon="✋")
+        return
+    result = render(version.messages if version.is_chat else version.text, filled)
+    if result.unfilled:
+        names = ", ".join(md_code(v) for v in result.unfilled)
+        if version.uses_jinja:
+            st.info(f"No value yet for {names}: Jinja2 renders it as empty.", icon="✏️")
+        else:
+            st.info(
+                f"No value yet for {names}: its placeholder is left as it is here; "
+                "`format()` without it refuses (missing variables).",
+                icon="✏️",
+            )
+    if not result.ok:
+        st.error(md_escape(result.error), icon="✋")
+    elif result.text is not None:
+        st.code(result.text, language=None, wrap_lines=True)
     else:
-        st.code(render_text(version.text, filled), language=None, wrap_lines=True)
+        show_messages(result.messages)
+        if result.dropped_keys:
+            dropped = ", ".join(md_code(k) for k in result.dropped_keys)
+            st.caption(
+                f"MLflow's `format()` returns role and content only: {dropped} are left out."
+            )
 
 
 def delete_flag(name: str) -> str:
@@ -154,8 +205,13 @@ def _delete_dialog(version: PromptVersion) -> None:
         f"Delete v{version.version}", type="primary", disabled=not confirmed, key="prompt_delete_ok"
     ):
         try:
-            state.registry().delete_version(
-                name, version.version, confirmed_aliases=version.aliases
+            delete_version(
+                state.registry(),
+                state.alias_history(),
+                name,
+                version.version,
+                confirmed_aliases=version.aliases,
+                user=state.current_user(),
             )
         except PromptUIError as e:
             state.invalidate()
