@@ -134,7 +134,7 @@ template_tab, use_tab, try_tab, details_tab = st.tabs(
     ["Template", "Use this prompt", "Try it", "Settings & tags"]
 )
 with template_tab:
-    show_variables(selected.variables)
+    show_variables(selected.variables, jinja=selected.uses_jinja)
     show_template(selected)
 with use_tab:
     use_this_prompt(selected)

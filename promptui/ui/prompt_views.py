@@ -62,10 +62,12 @@ def show_template(version: PromptVersion) -> None:
         st.code(json.dumps(version.response_format, indent=2, ensure_ascii=False), language="json")
 
 
-def show_variables(variables: Sequence[str]) -> None:
-    """The `{{variables}}` a template uses."""
+def show_variables(variables: Sequence[str], *, jinja: bool = False) -> None:
+    """The `{{variables}}` a template uses (a Jinja2 template's as plain names: some are read
+    by its blocks, not placed)."""
     if variables:
-        st.markdown("**Variables:** " + " ".join(md_code(v) for v in variables))
+        shown = variables if jinja else ["{{" + v + "}}" for v in variables]
+        st.markdown("**Variables:** " + " ".join(md_code(v) for v in shown))
     else:
         st.caption("No variables: the template is used as it is.")
 
