@@ -17,6 +17,7 @@ from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.layout import page_setup
+from promptui.ui.reads import prompt_or_stop
 
 page_setup("Compare")
 st.title("Compare")
@@ -76,11 +77,7 @@ if not params.prompt:
     st.info("Choose a prompt to compare two of its versions.")
     st.stop()
 
-try:
-    detail = state.get_prompt(params.prompt)
-except PromptUIError as e:
-    show_error(e, retry_key="compare_retry")
-    st.stop()
+detail = prompt_or_stop(params.prompt, retry_key="compare_retry")
 if not detail.versions:
     st.info("This prompt has no versions to compare.")
     st.stop()

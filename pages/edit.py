@@ -23,6 +23,7 @@ from promptui.ui.editor import (
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.layout import page_setup
 from promptui.ui.nav import open_editor, open_prompt, query_version
+from promptui.ui.reads import prompt_or_stop
 
 page_setup("Create / edit")
 name = st.query_params.get("prompt", "").strip() or None
@@ -97,11 +98,7 @@ if name is None:
 
 # --- a new version of an existing prompt --------------------------------------------------
 st.title(f"New version of {md_escape(name)}")
-try:
-    detail = state.get_prompt(name)
-except PromptUIError as e:
-    show_error(e, retry_key="edit_retry_prompt")
-    st.stop()
+detail = prompt_or_stop(name, retry_key="edit_retry_prompt")
 if detail.latest is None:
     st.info("This prompt has no versions to start from.")
     st.stop()

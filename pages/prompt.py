@@ -27,6 +27,7 @@ from promptui.ui.prompt_views import (
     use_this_prompt,
     version_header,
 )
+from promptui.ui.reads import prompt_or_stop
 
 page_setup("Prompt")
 name = st.query_params.get("prompt", "").strip()
@@ -46,12 +47,7 @@ if not name:
     st.stop()
 
 st.title(md_escape(name))
-try:
-    detail: PromptDetail = state.get_prompt(name)
-except PromptUIError as e:
-    show_error(e, retry_key="prompt_retry")
-    st.page_link(PROMPTS_PAGE, label="Back to all prompts", icon=":material/list:")
-    st.stop()
+detail: PromptDetail = prompt_or_stop(name, retry_key="prompt_retry")
 
 if detail.aliases:
     st.markdown(alias_chips(f"{a} → v{v}" for a, v in detail.aliases.items()))

@@ -57,9 +57,12 @@ page = 1
 if pages > 1:
     page = int(st.number_input("Page", 1, pages, 1, key="prompts_page", width=160))
 shown = page_of(found, page)
+read_at = state.list_read_at()
+listed = f" · listed {state.age_text(state.seconds_since(read_at))}" if read_at else ""
 st.caption(
     f"{len(found):,} of {len(prompts):,} prompts"
     + (f" · page {page} of {pages}" if pages > 1 else "")
+    + listed
     + " · select a row to open the prompt"
 )
 event = st.dataframe(

@@ -147,7 +147,7 @@ def test_reruns_make_no_registry_request(
     reg = PromptRegistry(mlflow_server.url)
     _story(reg, unique_name)
     at = start_app(monkeypatch, mlflow_server.url)
-    st.cache_data.clear()
+    st.cache_resource.clear()  # the list Home read is not shared: this page load reads it
     with count_requests() as first:
         open_page(at, "prompts")
     assert first.count == 1  # the list: one request per 1,000 prompts

@@ -53,7 +53,9 @@ def navigation() -> st.navigation:
 def page_setup(title: str) -> None:
     """Idempotent page set-up: wide layout, title, which registry, and a refresh control."""
     st.set_page_config(page_title=f"{title} · promptui", page_icon="📝", layout="wide")
-    from promptui.ui.state import invalidate, registry
+    from promptui.ui.state import begin_page, invalidate, registry
+
+    begin_page(title)
 
     with st.sidebar:
         for spec in PAGES:

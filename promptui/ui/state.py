@@ -1,18 +1,64 @@
-"""The one registry per process and cached reads; writes invalidate the cache."""
+"""The one registry per process, and reads that show what the registry holds now.
+
+Opening or reloading a page reads the prompts it shows afresh (a prompt: two requests); widget
+reruns within that page load reuse what it read, so typing or clicking never calls the registry.
+The prompt list is shared by every session for `LIST_MAX_AGE_S` seconds and re-read when a
+browser session starts (a reload). Writes forget everything read. When a read fails, the last
+good read is kept for the page to show, labelled with its age, never as current.
+"""
 
 from __future__ import annotations
 
 import getpass
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
 from promptui.aliases.history import AliasEvent, AliasHistory
 from promptui.config import default_tracking_uri, load_settings
-from promptui.registry import PromptRegistry
 from promptui.registry.models import PromptDetail, PromptSummary
+from promptui.registry.service import PromptRegistry
 
-LIST_TTL_S = 60
+T = TypeVar("T")
+LIST_MAX_AGE_S = 10.0
+_PAGE_KEY = "state_page"
+_READS_KEY = "state_reads"
+_LAST_GOOD_MAX = 512
+
+
+@dataclass(frozen=True)
+class Read(Generic[T]):
+    """A value read from the registry, and when (UTC)."""
+
+    value: T
+    at: datetime
+
+    @property
+    def age_s(self) -> float:
+        return seconds_since(self.at)
+
+
+class _Shared:
+    """Reads shared by every session of the process: the timed list, and the last good read of
+    each prompt (shown, labelled, while the registry does not answer)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.lists: dict[str, Read[list[PromptSummary]]] = {}
+        self.last_good: OrderedDict[tuple[str, str], Read[Any]] = OrderedDict()
+
+    def remember(self, key: tuple[str, str], read: Read[Any]) -> None:
+        with self.lock:
+            self.last_good[key] = read
+            self.last_good.move_to_end(key)
+            while len(self.last_good) > _LAST_GOOD_MAX:
+                self.last_good.popitem(last=False)
 
 
 @st.cache_resource(show_spinner=False)
@@ -20,29 +66,19 @@ def _registry_for(uri: str) -> PromptRegistry:
     return PromptRegistry(uri, timeout_s=load_settings().request_timeout_s)
 
 
-def registry() -> PromptRegistry:
-    """The service for the configured tracking URI (built once per URI and process)."""
-    return _registry_for(default_tracking_uri())
-
-
-@st.cache_data(ttl=LIST_TTL_S, show_spinner=False)
-def _list(uri: str) -> list[PromptSummary]:
-    return _registry_for(uri).list_prompts()
-
-
-@st.cache_data(ttl=LIST_TTL_S, show_spinner=False, max_entries=256)
-def _detail(uri: str, name: str) -> PromptDetail:
-    return _registry_for(uri).get_prompt(name)
-
-
 @st.cache_resource(show_spinner=False)
 def _history_for(uri: str) -> AliasHistory:
     return AliasHistory(_registry_for(uri), load_settings().history_experiment)
 
 
-@st.cache_data(ttl=LIST_TTL_S, show_spinner=False, max_entries=256)
-def _events(uri: str, name: str) -> list[AliasEvent]:
-    return _history_for(uri).events(name)
+@st.cache_resource(show_spinner=False)
+def _shared() -> _Shared:
+    return _Shared()
+
+
+def registry() -> PromptRegistry:
+    """The service for the configured tracking URI (built once per URI and process)."""
+    return _registry_for(default_tracking_uri())
 
 
 def alias_history() -> AliasHistory:
@@ -50,26 +86,106 @@ def alias_history() -> AliasHistory:
     return _history_for(default_tracking_uri())
 
 
-def alias_events(name: str) -> list[AliasEvent]:
-    """Recorded alias changes of one prompt, newest first, from cache when fresh (one request)."""
-    return _events(default_tracking_uri(), name)
+def begin_page(page: str) -> None:
+    """Mark a page load: what the previous page (or page load) read is not reused."""
+    if st.session_state.get(_PAGE_KEY) != page:
+        st.session_state[_PAGE_KEY] = page
+        st.session_state[_READS_KEY] = {}
+
+
+def _reads() -> dict[tuple[str, str], Read[Any]]:
+    if _READS_KEY not in st.session_state:
+        st.session_state[_READS_KEY] = {}
+    return st.session_state[_READS_KEY]
+
+
+def _read(kind: str, name: str, fetch: Callable[[], T]) -> T:
+    """`fetch()` once per page load; the result is kept for reruns and as the last good read."""
+    key = (kind, name)
+    reads = _reads()
+    if key in reads:
+        return reads[key].value
+    value = fetch()
+    read = Read(value, datetime.now(tz=UTC))
+    reads[key] = read
+    _shared().remember((default_tracking_uri(), f"{kind}:{name}"), read)
+    return value
 
 
 def list_prompts() -> list[PromptSummary]:
-    """All prompts, from cache when fresh (one request per 1,000 prompts otherwise)."""
-    return _list(default_tracking_uri())
+    """All prompts (one request per 1,000), at most `LIST_MAX_AGE_S` old, re-read when a
+    browser session starts; reused within a page load."""
+    uri = default_tracking_uri()
+    shared = _shared()
+    fresh_session = "state_seen_list" not in st.session_state
+
+    def fetch() -> list[PromptSummary]:
+        with shared.lock:
+            cached = shared.lists.get(uri)
+        if cached is not None and cached.age_s <= LIST_MAX_AGE_S and not fresh_session:
+            return cached.value
+        value = _registry_for(uri).list_prompts()
+        with shared.lock:
+            shared.lists[uri] = Read(value, datetime.now(tz=UTC))
+        return value
+
+    value = _read("list", "", fetch)
+    st.session_state["state_seen_list"] = True
+    return value
+
+
+def list_read_at() -> datetime | None:
+    """When the prompt list this page load shows was read (None before it was)."""
+    with _shared().lock:
+        cached = _shared().lists.get(default_tracking_uri())
+    shown = _reads().get(("list", ""))
+    if shown is None:
+        return None
+    # The page load keeps the list it got; the shared read tells how old that list is.
+    return cached.at if cached is not None and cached.value is shown.value else shown.at
 
 
 def get_prompt(name: str) -> PromptDetail:
-    """One prompt with its versions, from cache when fresh (two requests otherwise)."""
-    return _detail(default_tracking_uri(), name)
+    """One prompt with its versions, read afresh on each page load (two requests)."""
+    return _read("prompt", name, lambda: _registry_for(default_tracking_uri()).get_prompt(name))
+
+
+def alias_events(name: str) -> list[AliasEvent]:
+    """Recorded alias changes of one prompt, newest first, read afresh on each page load (one
+    request)."""
+    return _read("events", name, lambda: _history_for(default_tracking_uri()).events(name))
+
+
+def last_good_prompt(name: str) -> Read[PromptDetail] | None:
+    """The last prompt read that succeeded in this process, for a page to show (labelled)
+    while the registry does not answer."""
+    with _shared().lock:
+        return _shared().last_good.get((default_tracking_uri(), f"prompt:{name}"))
 
 
 def invalidate() -> None:
-    """Forget cached reads after a write, so the next render shows the registry's new state."""
-    _list.clear()
-    _detail.clear()
-    _events.clear()
+    """Forget what was read, after a write or when asked to refresh: the next read asks the
+    registry."""
+    st.session_state[_READS_KEY] = {}
+    shared = _shared()
+    with shared.lock:
+        shared.lists.clear()
+
+
+def seconds_since(when: datetime) -> float:
+    """Seconds from `when` (UTC) until now."""
+    return (datetime.now(tz=UTC) - when).total_seconds()
+
+
+def age_text(seconds: float) -> str:
+    """`just now`, `12 s ago`, `3 min ago`, `2 h ago`."""
+    if seconds < 2:
+        return "just now"
+    if seconds < 90:
+        return f"{seconds:.0f} s ago"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min ago"
+    return f"{seconds / 3600:.0f} h ago"
 
 
 def current_user() -> str | None:
