@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from mlflow import MlflowClient
 from streamlit.testing.v1 import AppTest
 
