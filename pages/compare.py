@@ -133,11 +133,18 @@ st.markdown(f"**{md_escape(comparison.summary_line())}**")
 if comparison.same_version:
     st.info(f"Both sides are version {left.version}.")
 elif not comparison.template_changed:
-    st.success(
-        "The templates are identical."
+    same = (
+        "The templates are identical"
         if comparison.identical
-        else "The templates are identical apart from whitespace."
+        else "The templates are identical apart from whitespace"
     )
+    if comparison.settings_changed:
+        st.warning(
+            f"{same}, but the {' and '.join(comparison.settings_changed)} differ: see below.",
+            icon="⚠️",
+        )
+    else:
+        st.success(same + ".")
 if comparison.type_changed:
     st.warning(
         f"The prompt type changed from {left.prompt_type} to {right.prompt_type}; "
@@ -158,6 +165,9 @@ if variables.removed:
     )
 
 st.html(DIFF_CSS + comparison.to_html(params.mode))
+if comparison.response_format_changed:
+    st.subheader("Response format")
+    st.html(DIFF_CSS + comparison.response_format_html(params.mode))
 
 st.subheader("Details")
 # st.table renders Markdown in every cell and header: each one is escaped to show literally.

@@ -12,8 +12,21 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from promptui.draft_fields import (
+    as_fraction,
+    as_number,
+    as_strings,
+    as_text,
+    as_whole,
+    config_position,
+    json_object,
+    json_text,
+    parse_tags,
+    same_json,
+    take,
+)
 from promptui.registry import validation
 from promptui.registry.errors import InvalidInputError
 from promptui.registry.models import CHAT_ROLES, ChatMessage, PromptType, PromptVersion
@@ -21,9 +34,6 @@ from promptui.registry.service import PromptRegistry
 from promptui.templates import stored_text, template_variables, uses_jinja
 
 T = TypeVar("T")
-
-# The model settings the form has fields for (the fields of MLflow's own prompt form).
-EDITED_CONFIG_KEYS = ("model_name", "temperature", "max_tokens", "top_p", "stop_sequences")
 
 
 @dataclass
@@ -154,7 +164,7 @@ class Draft:
     @property
     def other_config(self) -> dict[str, object]:
         """Model settings without a form field (InvalidInputError when the JSON is bad)."""
-        return _json_object(self.other_config_text, "Other model settings")
+        return json_object(self.other_config_text, "Other model settings")
 
     def model_config(self) -> dict[str, object]:
         """Model settings to store: the form's fields (empty ones left out) and the others,
@@ -171,15 +181,15 @@ class Draft:
             **{k: v for k, v in edited.items() if v not in ("", None, [])},
         }
         order = list(self.base.model_config) if self.base is not None else []
-        return dict(sorted(config.items(), key=lambda kv: _position(order, kv[0])))
+        return dict(sorted(config.items(), key=lambda kv: config_position(order, kv[0])))
 
     def response_format(self) -> dict[str, object]:
         """The response format to store ({} for none; InvalidInputError on bad JSON)."""
-        return _json_object(self.response_format_text, "The response format")
+        return json_object(self.response_format_text, "The response format")
 
     def version_tags(self) -> dict[str, str]:
         """The new version's tags (InvalidInputError on bad JSON or a non-text value)."""
-        tags = _json_object(self.version_tags_text, "Version tags")
+        tags = json_object(self.version_tags_text, "Version tags")
         bad = [k for k, v in tags.items() if not isinstance(v, str)]
         if bad:
             raise InvalidInputError(f"Version tag values are text; {bad[0]!r} is not.")
@@ -284,8 +294,8 @@ class Draft:
             )
             return (
                 same_template
-                and _same_json(self.model_config(), dict(base.model_config))
-                and _same_json(self.response_format(), dict(base.response_format or {}))
+                and same_json(self.model_config(), dict(base.model_config))
+                and same_json(self.response_format(), dict(base.response_format or {}))
                 and self.version_tags() == base.user_tags
             )
         except InvalidInputError:
@@ -303,19 +313,19 @@ def new_draft(prompt_type: PromptType = "text") -> Draft:
 def draft_from_version(version: PromptVersion, latest: int) -> Draft:
     """A draft that starts from `version`, having seen versions up to `latest`."""
     config = dict(version.model_config)
-    stops = _take(config, "stop_sequences", _strings)
+    stops = take(config, "stop_sequences", as_strings)
     draft = Draft(
         name=version.name,
         prompt_type=version.prompt_type,
         text=version.text if not version.is_chat else "",
-        model_name=_take(config, "model_name", _text) or "",
-        temperature=_take(config, "temperature", _number),
-        max_tokens=_take(config, "max_tokens", _whole),
-        top_p=_take(config, "top_p", _fraction),
+        model_name=take(config, "model_name", as_text) or "",
+        temperature=take(config, "temperature", as_number),
+        max_tokens=take(config, "max_tokens", as_whole),
+        top_p=take(config, "top_p", as_fraction),
         stop_text="\n".join(stops or []),
-        other_config_text=_json_text(config),  # committed unchanged unless edited
-        response_format_text=_json_text(version.response_format or {}),
-        version_tags_text=_json_text(version.user_tags),
+        other_config_text=json_text(config),  # committed unchanged unless edited
+        response_format_text=json_text(version.response_format or {}),
+        version_tags_text=json_text(version.user_tags),
         base=version,
         base_version=version.version,
         seen_latest=latest,
@@ -323,20 +333,6 @@ def draft_from_version(version: PromptVersion, latest: int) -> Draft:
     for m in version.messages:
         draft.add_message(m.role, m.content or "", original=m)
     return draft
-
-
-def parse_tags(text: str) -> dict[str, str]:
-    """Tags from `key=value` lines (blank lines skipped), each checked."""
-    tags: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if "=" not in line:
-            raise InvalidInputError(f"Tag line {number} needs the form key=value.")
-        key, _, value = line.partition("=")
-        key, value = validation.check_tag(key, value.strip())
-        tags[key] = value
-    return tags
 
 
 def role_options(role: str) -> tuple[str, ...]:
@@ -352,74 +348,6 @@ def _check_new_name(name: str, existing: set[str] | frozenset[str]) -> str:
             "or choose another name."
         )
     return name
-
-
-def _json_text(value: dict[str, Any]) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) if value else ""
-
-
-def _json_object(text: str, what: str) -> dict[str, Any]:
-    if not text.strip():
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidInputError(
-            f"{what}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
-        ) from None
-    if not isinstance(value, dict):
-        raise InvalidInputError(f"{what}: write a JSON object, {{...}}.")
-    return value
-
-
-def _same_json(a: object, b: object) -> bool:
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-def _position(order: list[str], key: str) -> tuple[int, int]:
-    if key in order:
-        return (0, order.index(key))
-    return (1, EDITED_CONFIG_KEYS.index(key) if key in EDITED_CONFIG_KEYS else 0)
-
-
-def _take(config: dict[str, object], key: str, convert: Callable[[object], T | None]) -> T | None:
-    """Move a setting out of `config` when the form can edit it; odd values stay behind."""
-    value = convert(config.get(key))
-    if value is not None:
-        del config[key]
-    return value
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value and value == value.strip() else None
-
-
-def _strings(value: object) -> list[str] | None:
-    """Stop sequences the one-per-line field shows exactly (else they stay as stored)."""
-    if isinstance(value, list) and value and all(_one_line(v) for v in value):
-        return value
-    return None
-
-
-def _one_line(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip()) and value.splitlines() == [value]
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, float) and value >= 0:
-        return value
-    return None
-
-
-def _fraction(value: object) -> float | None:
-    number = _number(value)
-    return number if number is not None and number <= 1 else None
-
-
-def _whole(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    return None
 
 
 def save_draft(registry: PromptRegistry, draft: Draft, *, author: str | None) -> PromptVersion:
