@@ -372,3 +372,23 @@ def test_retry_asks_the_registry_once(monkeypatch: pytest.MonkeyPatch) -> None:
         at.button(key="home_retry").click().run()
     assert log.count == 1  # the list request, not once for the click and again after it
     assert any(UNREACHABLE in e.value for e in at.error)
+
+
+def test_a_failed_read_shows_the_last_one_labelled_never_as_current(
+    monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, proxy: FaultyProxy, unique_name: str
+) -> None:
+    PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Hello {{who}}.", "first")
+    at = open_page(start_app(monkeypatch, proxy.url), "prompt", prompt=unique_name)
+    assert "Hello {{who}}." in [c.value for c in at.code]
+    assert not at.warning
+
+    proxy.dropping = True
+    at.button(key="layout_refresh").click().run()  # asks the registry again: it fails
+    assert any(UNREACHABLE in e.value for e in at.error)
+    (stale,) = [w.value for w in at.warning if "as it was read at" in w.value]
+    assert "not as it is now" in stale and "UTC (" in stale  # when, and how long ago
+    assert "Hello {{who}}." in [c.value for c in at.code]  # shown, and labelled
+
+    proxy.dropping = False
+    at.button(key="prompt_retry").click().run()
+    assert not at.error and not [w for w in at.warning if "as it was read at" in w.value]
