@@ -412,6 +412,7 @@ def test_alias_add_field_refuses_bad_aliases(
         ("", NO_KEY),
         ("   ", NO_KEY),
         ("<b>", f"{KEY_RULE} (found '<' '>')."),
+        (" team", "A tag key may not start or end with a space."),
         (
             "mlflow.prompt.is_prompt",
             "'mlflow.prompt.is_prompt' is reserved for MLflow's own tags; choose another key.",
@@ -422,11 +423,12 @@ def test_prompt_page_tag_form_refuses_bad_keys(
     monkeypatch: pytest.MonkeyPatch, uri: str, unchanged: None, key: str, message: str
 ) -> None:
     at = open_page(start_app(monkeypatch, uri), "prompt", prompt=BASE)
-    at.text_input(key="prompt_tag:new_key").input(key)
-    at.text_input(key="prompt_tag:new_value").input("support")
+    at.text_input(key="prompt_tag:new_key:0").input(key)
+    at.text_input(key="prompt_tag:new_value:0").input("support")
     at.button(key=f"FormSubmitter:prompt_tag:add:{BASE}-Add tag").click().run()
     assert not at.exception
     assert errors(at) == [message]
+    assert at.text_input(key="prompt_tag:new_key:0").value == key  # the field keeps it
 
 
 def test_server_registry_is_also_unchanged_by_a_refused_form(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from promptui.aliases.history import AliasEvent, AliasHistory, reconcile
+from promptui.aliases import move_alias
+from promptui.aliases.history import MAX_REASON_CHARS, AliasEvent, AliasHistory, reconcile
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
+from promptui.registry.errors import InvalidInputError
 from tests.servers import Server
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -148,3 +151,14 @@ def test_reconcile_then_nothing_left(aliases: dict[str, int], raw: list) -> None
     events = [_event(a, f, t, i) for i, (a, f, t) in enumerate(raw)]
     outside = reconcile("p", aliases, events, at=T0 + timedelta(days=1))
     assert reconcile("p", aliases, events + outside) == []
+
+
+def test_an_over_long_reason_is_refused_before_anything_moves(
+    registry: PromptRegistry, unique_name: str
+) -> None:
+    registry.create_prompt(unique_name, "one", "first")
+    history = AliasHistory(registry)
+    with pytest.raises(InvalidInputError, match=f"{MAX_REASON_CHARS + 1:,} characters long"):
+        move_alias(registry, history, unique_name, "production", 1, reason="r" * 5001)
+    assert registry.get_aliases(unique_name) == {}
+    assert history.events(unique_name) == []

@@ -266,8 +266,8 @@ def test_prompt_tags_add_edit_delete(monkeypatch: pytest.MonkeyPatch, sqlite_uri
     reg = PromptRegistry(sqlite_uri)
     _story(reg, "story")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story")
-    at.text_input(key="prompt_tag:new_key").input("use-case")
-    at.text_input(key="prompt_tag:new_value").input("faq")
+    at.text_input(key="prompt_tag:new_key:0").input("use-case")
+    at.text_input(key="prompt_tag:new_value:0").input("faq")
     at.button(key="FormSubmitter:prompt_tag:add:story-Add tag").click().run()
     assert not at.exception
     assert reg.get_prompt("story").tags["use-case"] == "faq"
@@ -281,11 +281,12 @@ def test_prompt_tags_add_edit_delete(monkeypatch: pytest.MonkeyPatch, sqlite_uri
     delete = [b for b in at.button if b.label == "Delete"]
     delete[0].click().run()  # rows are sorted by key: project first
     assert reg.get_prompt("story").tags == {"team": "billing", "use-case": "faq"}
-    at.text_input(key="prompt_tag:new_key").input("mlflow.prompt.is_prompt")
-    at.text_input(key="prompt_tag:new_value").input("false")
+    at.text_input(key="prompt_tag:new_key:1").input("mlflow.prompt.is_prompt")
+    at.text_input(key="prompt_tag:new_value:1").input("false")
     at.button(key="FormSubmitter:prompt_tag:add:story-Add tag").click().run()
     assert "reserved" in texts(at, "error")[0]
     assert "mlflow.prompt.is_prompt" not in reg.get_prompt("story").tags
+    assert at.text_input(key="prompt_tag:new_key:1").value == "mlflow.prompt.is_prompt"  # kept
 
 
 def test_delete_version_asks_first(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:

@@ -235,12 +235,13 @@ def test_pasted_messages_keep_every_key_and_shape() -> None:
 
 
 def test_tags_are_checked() -> None:
-    assert validation.check_tag(" team ", "ml") == ("team", "ml")
+    assert validation.check_tag("team", "ml") == ("team", "ml")
     assert validation.check_tag("empty", None) == ("empty", "")  # type: ignore[arg-type]
     assert validation.check_tags({"a": "1", "b": "2"}) == {"a": "1", "b": "2"}
     assert validation.check_tags(None) == {}
     for key, value, says in [
         ("", "x", "needs a key"),
+        (" team ", "x", "may not start or end with a space"),
         ("mlflow.prompt.is_prompt", "false", "reserved"),
         ("_mlflow_prompt_type", "chat", "reserved"),
         ("k" * 251, "x", "at most 250"),

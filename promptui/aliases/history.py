@@ -19,7 +19,7 @@ from mlflow.entities import RunStatus
 
 from promptui.config import load_settings
 from promptui.registry import PromptRegistry, validation
-from promptui.registry.errors import ConflictError
+from promptui.registry.errors import ConflictError, InvalidInputError
 
 Source = Literal["promptui", "outside"]
 
@@ -148,7 +148,7 @@ class AliasHistory:
         experiment_id = self.experiment_id(create=True)
         assert experiment_id is not None
         at_ms = _event_ms()
-        reason = (reason or "").strip()[:MAX_REASON_CHARS]
+        reason = (reason or "").strip()  # checked where it entered (`check_reason`)
         user = (user or "")[:250]
         tags = {
             PROMPT_TAG: name,
@@ -235,6 +235,19 @@ class AliasHistory:
                 break
         out.sort(key=lambda e: e.at, reverse=True)
         return out
+
+
+def check_reason(reason: str | None, *, required: bool = True) -> str:
+    """A reason for the history: not blank when required, within `MAX_REASON_CHARS` (refused
+    past it, never cut)."""
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise InvalidInputError("Give a reason: it is recorded in the history.")
+    if len(reason) > MAX_REASON_CHARS:
+        raise InvalidInputError(
+            f"The reason is {len(reason):,} characters long; use at most {MAX_REASON_CHARS:,}."
+        )
+    return reason
 
 
 def last_recorded(events: Iterable[AliasEvent]) -> dict[str, AliasEvent]:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 
-from promptui.aliases.history import AliasEvent, AliasHistory, last_recorded, reconcile
+from promptui.aliases.history import (
+    AliasEvent,
+    AliasHistory,
+    check_reason,
+    last_recorded,
+    reconcile,
+)
 from promptui.config import load_settings
 from promptui.registry import UNSET, PromptRegistry
 from promptui.registry.errors import ConflictError, InvalidInputError, PromptUIError
@@ -83,6 +89,7 @@ def move_alias(
 
     Returns the recorded event, or None when the alias already pointed there (nothing written).
     """
+    reason = check_reason(reason, required=False)
     if expected is not UNSET and expected == to_version:
         raise InvalidInputError(f"'{alias}' already points to version {to_version}.")
     with _move_lock(registry, name, alias):
@@ -107,6 +114,7 @@ def remove_alias(
     user: str | None = None,
 ) -> AliasEvent:
     """Delete `alias` and record it; ConflictError when it moved since `expected`."""
+    reason = check_reason(reason, required=False)
     with _move_lock(registry, name, alias):
         try:
             move = registry.delete_alias(name, alias, expected=expected)

@@ -160,9 +160,11 @@ def check_alias(alias: str) -> str:
 
 def check_tag(key: str, value: str) -> tuple[str, str]:
     """A user tag: non-empty key, not one of MLflow's internal keys, within limits."""
-    key = key.strip() if key else ""
-    if not key:
+    key = key or ""
+    if not key.strip():
         raise InvalidInputError("A tag needs a key.")
+    if key != key.strip():
+        raise InvalidInputError("A tag key may not start or end with a space.")
     if len(key) > MAX_TAG_KEY_CHARS:
         raise InvalidInputError(f"Tag keys are at most {MAX_TAG_KEY_CHARS} characters.")
     if key.startswith(("mlflow.", "_mlflow")):

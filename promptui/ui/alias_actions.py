@@ -25,7 +25,7 @@ from promptui.aliases import (
     timeline,
     version_label,
 )
-from promptui.aliases.history import AliasEvent
+from promptui.aliases.history import AliasEvent, check_reason
 from promptui.registry.errors import InvalidInputError, PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.registry.validation import check_alias
@@ -147,10 +147,12 @@ def _confirm_dialog(actions: AliasActions, req: MoveRequest) -> None:
     )
     confirm, cancel = st.columns(2)
     if confirm.button("Confirm", type="primary", key=f"{actions.prefix}_confirm_{req.token}"):
-        if not reason.strip():
-            show_error(InvalidInputError("Give a reason: it is recorded in the history."))
+        try:
+            reason = check_reason(reason)
+        except InvalidInputError as e:
+            show_error(e)
             return
-        actions.apply(req, reason.strip())
+        actions.apply(req, reason)
         st.session_state.pop(actions.pending_key, None)
         st.rerun()
     if cancel.button("Cancel", key=f"{actions.prefix}_cancel_{req.token}"):
@@ -228,7 +230,7 @@ def keyboard_moves(detail: PromptDetail, actions: AliasActions, prefix: str) -> 
     )
     if c3.button("Add", key=f"{prefix}_kb_add", width="stretch"):
         try:
-            alias = check_alias(new_alias.strip())
+            alias = check_alias(new_alias)  # refused with a reason, never trimmed
             if alias in detail.aliases:
                 raise InvalidInputError(
                     f"'{alias}' already exists (on v{detail.aliases[alias]}): move it instead."

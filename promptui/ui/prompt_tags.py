@@ -42,13 +42,16 @@ def tag_editor(detail: PromptDetail, *, key_prefix: str) -> None:
             st.rerun()
     if not detail.tags:
         st.caption("No tags yet.")
-    with st.form(f"{key_prefix}:add:{name}", clear_on_submit=True, border=False):
+    # The fields keep what was typed when the tag is refused; a saved tag gets new empty fields.
+    added = st.session_state.get(f"{key_prefix}:added", 0)
+    with st.form(f"{key_prefix}:add:{name}", border=False):
         c1, c2, c3 = st.columns([2, 5, 2], vertical_alignment="bottom")
-        key = c1.text_input("Key", key=f"{key_prefix}:new_key")
-        value = c2.text_input("Value", key=f"{key_prefix}:new_value")
+        key = c1.text_input("Key", key=f"{key_prefix}:new_key:{added}")
+        value = c2.text_input("Value", key=f"{key_prefix}:new_value:{added}")
         if c3.form_submit_button("Add tag", width="stretch"):
             _write(lambda: state.registry().set_prompt_tag(name, key, value))
-            st.toast(f"Saved tag {md_code(key.strip())}.")
+            st.session_state[f"{key_prefix}:added"] = added + 1
+            st.toast(f"Saved tag {md_code(key)}.")
             st.rerun()
 
 
