@@ -29,7 +29,7 @@ def parse_tags(text: str) -> dict[str, str]:
         if "=" not in line:
             raise InvalidInputError(f"Tag line {number} needs the form key=value.")
         key, _, value = line.partition("=")
-        key, value = validation.check_tag(key, value.strip())
+        key, value = validation.check_tag(key.strip(), value.strip())  # `key = value` lines
         tags[key] = value
     return tags
 
@@ -39,14 +39,10 @@ def json_text(value: dict[str, Any]) -> str:
 
 
 def json_object(text: str, what: str) -> dict[str, Any]:
+    """A JSON object typed into a field ({} when blank); InvalidInputError says what is wrong."""
     if not text.strip():
         return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidInputError(
-            f"{what}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
-        ) from None
+    value = validation.parse_json(text, what)
     if not isinstance(value, dict):
         raise InvalidInputError(f"{what}: write a JSON object, {{...}}.")
     return value

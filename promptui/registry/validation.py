@@ -7,6 +7,7 @@ import json
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from mlflow.entities.model_registry.prompt_version import PromptModelConfig
 from mlflow.types.chat import ChatMessage as MlflowChatMessage
@@ -94,25 +95,24 @@ def check_messages(
     return tuple(messages)
 
 
-def parse_chat_json(raw: str) -> tuple[ChatMessage, ...]:
-    """Chat messages from JSON text (`[{"role": ..., "content": ...}, ...]`), checked."""
+def parse_json(raw: str, what: str) -> Any:
+    """Decoded JSON text; InvalidInputError says where it breaks (`what` names the field)."""
     try:
-        data = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as e:
         raise InvalidInputError(
-            f"The chat template is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
+            f"{what} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
         ) from None
-    return check_messages(messages_from_data(data))
+
+
+def parse_chat_json(raw: str) -> tuple[ChatMessage, ...]:
+    """Chat messages from JSON text (`[{"role": ..., "content": ...}, ...]`), checked."""
+    return check_messages(messages_from_data(parse_json(raw, "The chat template")))
 
 
 def parse_message_json(raw: str, number: int) -> ChatMessage:
     """One chat message edited as a JSON object, checked by MLflow's message model."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as e:
-        raise InvalidInputError(
-            f"Message {number} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
-        ) from None
+    data = parse_json(raw, f"Message {number}")
     (message,) = messages_from_data([data], start=number)
     problem = message_problem(message)
     if problem:
