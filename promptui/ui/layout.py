@@ -55,7 +55,8 @@ def page_setup(title: str) -> None:
     st.set_page_config(page_title=f"{title} · promptui", page_icon="📝", layout="wide")
     from promptui.ui.state import begin_page, invalidate, registry
 
-    begin_page(title)
+    # A page load is a page and the prompt it shows; other query changes are reruns of it.
+    begin_page(f"{title}?{st.query_params.get('prompt', '')}")
 
     with st.sidebar:
         for spec in PAGES:
