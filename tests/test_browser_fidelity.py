@@ -64,8 +64,10 @@ def seed(url: str, base: str) -> tuple[str, str, str]:
 def visit(page: Page, app: Server, path: str, **params: str) -> None:
     """Open a page by URL, wait for its run to end, and fail on any traceback."""
     page.goto(f"{app.url}/{path}?{urlencode(params)}")
+    expect(page.locator("h1").first).to_be_visible()  # the run started: idle now means done
     wait_idle(page)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+    errors = page.get_by_test_id("stException")
+    assert errors.count() == 0, errors.all_inner_texts()
     expect(page.get_by_test_id("stMain")).not_to_contain_text("Traceback")
 
 
@@ -99,6 +101,7 @@ def test_sdk_prompts_show_faithfully(
     code(page, '"tool_call_id": "call_1"')
     expect(page.get_by_text("<b>this</b>").first).to_be_visible()
     expect(page.locator("b:text-is('this')")).to_have_count(0)
+    expect(page.locator(f"img[src='{IMAGE}']")).to_have_count(0)
 
     # Prompt page, Jinja: the "Try it" tab renders the template's blocks.
     visit(page, app, "prompt", prompt=jinja_name)
@@ -112,7 +115,7 @@ def test_sdk_prompts_show_faithfully(
     expect(page.get_by_text("Response format", exact=True)).to_be_visible()
     code(page, '"answer"')
     page.get_by_role("tab", name="Settings & tags").click()
-    settings = page.get_by_test_id("stDataFrame").first
+    settings = page.get_by_role("tabpanel", name="Settings & tags").get_by_test_id("stDataFrame")
     expect(settings).to_be_visible()
     # Data grids draw on a canvas and keep their cells in a hidden table.
     expect(settings.get_by_text("frequency_penalty", exact=True)).to_be_attached()
@@ -127,11 +130,11 @@ def test_sdk_prompts_show_faithfully(
 
     # Compare, chat v1 → v2: the changed wording of the text part and of the tool result.
     visit(page, app, "compare", prompt=chat_name, left="1", right="2")
-    diff = page.locator("table.pu-diff").first
-    expect(diff).to_be_visible()
-    expect(diff.locator("ins.pu-ins").filter(has_text="briefly").first).to_be_visible()
-    expect(diff.locator("ins.pu-ins").filter(has_text="43").first).to_be_visible()
-    expect(diff).to_contain_text("<b>this</b>")
+    expect(page.get_by_text("messages: 2 changed")).to_be_visible()
+    changed = page.locator(".pu-msg-changed")
+    expect(changed.locator(".pu-role")).to_have_text(["user", "tool"])
+    expect(changed.locator("ins.pu-ins")).to_have_text(["briefly", "43"])
+    expect(changed.first).to_contain_text('"text": "Describe <b>this</b> {{thing}}"')
     expect(page.locator("b:text-is('this')")).to_have_count(0)
 
     # Editor, chat: content parts and tool calls as JSON, the tool message's extra keys kept.
@@ -148,4 +151,8 @@ def test_sdk_prompts_show_faithfully(
     visit(page, app, "edit", prompt=schema_name)
     expect(page.get_by_label("Template", exact=True)).to_have_value("Answer {{question}}.")
     visit(page, app, "edit", prompt=schema_name, version="1")
-    expect(page.get_by_label("Response format (JSON schema)")).to_have_value(re.compile('"answer"'))
+    schema = page.get_by_role("textbox", name="Response format (JSON schema)")
+    expect(schema).to_have_value(re.compile(r'"answer": \{'))
+    page.locator("summary").filter(has_text="Model settings").click()
+    other = page.get_by_role("textbox", name="Other model settings (JSON)")
+    expect(other).to_have_value(re.compile(r'"frequency_penalty": 3\.0'))
