@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+import mlflow.tracking._model_registry.utils as registry_utils
+import mlflow.tracking._tracking_service.utils as tracking_utils
 import pytest
 import streamlit as st
 from hypothesis import HealthCheck, given, settings
@@ -122,14 +124,15 @@ version_tags = hs.dictionaries(
 
 @pytest.fixture(scope="module")
 def registry_uri(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An embedded registry for the module, also MLflow's own default while the tests run."""
+    """An embedded registry for the module, also MLflow's own default while the tests run
+    (MLflow's globals and environment variables are put back afterwards)."""
     uri = fresh_db(template_db, tmp_path_factory.mktemp("fidelity"))
-    before = (mlflow.get_tracking_uri(), mlflow.get_registry_uri())
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
-    yield uri
-    mlflow.set_tracking_uri(before[0])
-    mlflow.set_registry_uri(before[1])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tracking_utils, "_tracking_uri", uri)
+        mp.setattr(registry_utils, "_registry_uri", uri)
+        mp.setenv("MLFLOW_TRACKING_URI", uri)
+        mp.setenv("MLFLOW_REGISTRY_URI", uri)
+        yield uri
 
 
 def swap_word(text: str) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import mlflow
+import mlflow.tracking._model_registry.utils as registry_utils
+import mlflow.tracking._tracking_service.utils as tracking_utils
 import pytest
 
 from promptui.registry import PromptRegistry
@@ -29,11 +28,13 @@ def test_no_variables_gives_an_empty_call() -> None:
 
 
 @pytest.fixture
-def tracking(mlflow_server: Server) -> Iterator[str]:
-    before = mlflow.get_tracking_uri()
-    mlflow.set_tracking_uri(mlflow_server.url)
-    yield mlflow_server.url
-    mlflow.set_tracking_uri(before)
+def tracking(mlflow_server: Server, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The server is MLflow's own default for this test (globals and environment put back)."""
+    for module, name in ((tracking_utils, "_tracking_uri"), (registry_utils, "_registry_uri")):
+        monkeypatch.setattr(module, name, mlflow_server.url)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.url)
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", mlflow_server.url)
+    return mlflow_server.url
 
 
 def test_text_snippet_runs_and_fills_every_variable(

@@ -144,7 +144,7 @@ class PromptRegistry(RegistryConnection):
                 except InvalidInputError:  # MLflow reports a missing alias as a bad parameter
                     raise NotFoundError(f"Prompt '{name}' has no alias '{text}'.") from None
         except NotFoundError:
-            self.require_prompt(name)  # says "does not exist" or "not a prompt" when so
+            self._prompt_model(name)  # says "does not exist" or "not a prompt" when so
             raise
         if tags_dict(mv.tags).get(IS_PROMPT_TAG) != "true":
             raise NotAPromptError(name)
@@ -164,14 +164,14 @@ class PromptRegistry(RegistryConnection):
         )
         if page:
             return int(page[0].version)
-        self.require_prompt(name)  # tells a missing prompt from an empty one
+        self._prompt_model(name)  # tells a missing prompt from an empty one
         return 0
 
     def get_aliases(self, name: str) -> dict[str, int]:
         """The alias map of one prompt: one request. NotAPromptError for a registered model."""
-        return {a: int(v) for a, v in (self.require_prompt(name).aliases or {}).items()}
+        return {a: int(v) for a, v in (self._prompt_model(name).aliases or {}).items()}
 
-    def require_prompt(self, name: str) -> Any:
+    def _prompt_model(self, name: str) -> Any:
         """The registered model of a prompt: one request. NotFoundError when there is none,
         NotAPromptError when the name belongs to a plain registered model."""
         validation.check_name(name)
@@ -219,7 +219,7 @@ class PromptRegistry(RegistryConnection):
                 f"Prompt '{name}'", lambda: client.create_prompt(name=name, tags=prompt_tags)
             )
         except ConflictError:
-            self.require_prompt(name)  # a registered model of that name: NotAPromptError
+            self._prompt_model(name)  # a registered model of that name: NotAPromptError
             raise ConflictError(
                 f"A prompt named '{name}' already exists. Open it and commit a new version, "
                 "or choose another name."
@@ -351,7 +351,7 @@ class PromptRegistry(RegistryConnection):
     def set_prompt_tag(self, name: str, key: str, value: str) -> None:
         """Add or change a prompt tag: two requests."""
         key, value = validation.check_tag(key, value)
-        self.require_prompt(name)
+        self._prompt_model(name)
         client = self._mlflow()
         self._call(f"Prompt '{name}'", lambda: client.set_prompt_tag(name, key, value))
 
@@ -359,7 +359,7 @@ class PromptRegistry(RegistryConnection):
         """Remove a prompt tag: two requests."""
         if key.startswith(("mlflow.", "_mlflow")):
             raise InvalidInputError(f"'{key}' belongs to MLflow and cannot be removed here.")
-        self.require_prompt(name)
+        self._prompt_model(name)
         client = self._mlflow()
         self._call(f"Tag '{key}' of '{name}'", lambda: client.delete_prompt_tag(name, key))
 

@@ -31,6 +31,7 @@ from promptui.registry.models import (
     PromptVersion,
     is_internal_tag,
 )
+from promptui.registry.validation import message_problem
 from promptui.templates import template_variables, uses_jinja
 
 IS_PROMPT_TAG = IS_PROMPT_TAG_KEY
@@ -93,8 +94,6 @@ def parse_messages(text: str) -> tuple[tuple[ChatMessage, ...], str]:
         if not isinstance(item, dict):
             return (), f"chat message {number} is not a JSON object"
         messages.append(ChatMessage.from_data(item))
-    from promptui.registry.validation import message_problem  # MLflow's rule for a message
-
     problems = [p for m in messages if (p := message_problem(m))]
     return tuple(messages), problems[0] if problems else ""
 
