@@ -1,15 +1,14 @@
 """The service layer: `PromptRegistry` over `mlflow.MlflowClient`.
 
 MLflow entities and exceptions stop here: callers get promptui's frozen dataclasses and errors.
-Every method states its request count; reads are one or two REST requests, never one per row.
-Every write first makes sure the name is a prompt, not a plain registered model.
+Every method states its request count; reads (in `reads`) are one or two REST requests, never
+one per row. Every write first makes sure the name is a prompt, not a plain registered model.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ from mlflow.prompt.constants import _STORE_PROMPT_SOURCE_PLACEHOLDER
 from mlflow.store.model_registry.abstract_store import AbstractStore
 
 from promptui.registry import validation
-from promptui.registry.connection import RegistryConnection, display_uri
+from promptui.registry.connection import display_uri
 from promptui.registry.errors import (
     ConflictError,
     InvalidInputError,
@@ -27,167 +26,22 @@ from promptui.registry.errors import (
     PromptUIError,
     StaleBaseError,
 )
-from promptui.registry.models import (
-    AliasMove,
-    ChatMessage,
-    PromptDetail,
-    PromptSummary,
-    PromptVersion,
-    RegistryInfo,
-)
+from promptui.registry.models import AliasMove, ChatMessage, PromptVersion
+from promptui.registry.reads import RegistryReads, versions_filter
 from promptui.registry.stored import (
-    AUTHOR_TAG,
-    IS_PROMPT_TAG,
     VersionContent,
-    chat_text,
     is_prompt_model,
-    summary_from_mlflow,
-    tags_dict,
-    user_tags,
+    version_content,
     version_from_mlflow,
-    when,
 )
-from promptui.search import filter_prompts
 
 __all__ = ["UNSET", "PromptRegistry", "display_uri"]
 
-PROMPT_FILTER = f"tags.`{IS_PROMPT_TAG}` = 'true'"
-PAGE_SIZE = 1000  # MLflow's maximum for search_registered_models
-MAX_VERSIONS = 10_000
 UNSET: Any = object()  # "no expectation" for compare-and-set alias moves
-_VERSION_REF = re.compile(r"[vV]?[0-9]+")
 
 
-class PromptRegistry(RegistryConnection):
+class PromptRegistry(RegistryReads):
     """Prompts in one MLflow registry: reads, writes, input checks and bounded failure."""
-
-    # -- reads ------------------------------------------------------------------------------
-
-    def list_prompts(self, search: str | None = None) -> list[PromptSummary]:
-        """Every prompt with latest version, aliases and tags: one request per 1,000 prompts."""
-        store = self._store_checked()
-        summaries: list[PromptSummary] = []
-        token: str | None = None
-        while True:
-            page = self._call(
-                "Listing prompts",
-                lambda t=token: store.search_registered_models(
-                    filter_string=PROMPT_FILTER, max_results=PAGE_SIZE, page_token=t
-                ),
-            )
-            summaries.extend(summary_from_mlflow(rm) for rm in page)
-            token = page.token
-            if not token:
-                break
-        summaries.sort(key=lambda s: s.name.lower())
-        return filter_prompts(summaries, search) if search else summaries
-
-    def get_prompt(self, name: str) -> PromptDetail:
-        """One prompt with all its versions, newest first: two requests, sent at once.
-
-        Raises NotFoundError (NotAPromptError for a plain registered model)."""
-        validation.check_name(name)
-        store = self._store_checked()
-        rm, versions = self._parallel(
-            f"Prompt '{name}'",
-            lambda: store.get_registered_model(name),
-            lambda: store.search_model_versions(
-                filter_string=_versions_filter(name), max_results=MAX_VERSIONS
-            ),
-        )
-        if not is_prompt_model(rm):
-            raise NotAPromptError(name)
-        aliases = {a: int(v) for a, v in (rm.aliases or {}).items()}
-        parsed = sorted(
-            (version_from_mlflow(mv, aliases) for mv in versions),
-            key=lambda v: v.version,
-            reverse=True,
-        )
-        return PromptDetail(
-            name=rm.name,
-            tags=user_tags(tags_dict(rm.tags)),
-            aliases=dict(sorted(aliases.items())),
-            versions=tuple(parsed),
-            created_at=when(rm.creation_timestamp),
-            updated_at=when(rm.last_updated_timestamp),
-            description=rm.description or "",
-        )
-
-    def get_version(self, name: str, ref: str | int = "latest") -> PromptVersion:
-        """One version by number, `latest` or alias: one request (one more when it is missing,
-        to say whether the prompt or only the version is).
-
-        Raises NotFoundError naming what is missing, NotAPromptError for a registered model."""
-        validation.check_name(name)
-        store = self._store_checked()
-        text = str(ref).strip()
-        what = f"Prompt '{name}' version {text}"
-        try:
-            if text.lower() == "latest":
-                page = self._call(
-                    what,
-                    lambda: store.search_model_versions(
-                        filter_string=_versions_filter(name),
-                        max_results=1,
-                        order_by=["version_number DESC"],
-                    ),
-                )
-                if not page:
-                    raise NotFoundError(f"Prompt '{name}' has no versions.")
-                mv = page[0]
-            elif _VERSION_REF.fullmatch(text):
-                number = text.lstrip("vV")
-                mv = self._call(what, lambda: store.get_model_version(name, number))
-            else:
-                try:
-                    mv = self._call(what, lambda: store.get_model_version_by_alias(name, text))
-                except InvalidInputError:  # MLflow reports a missing alias as a bad parameter
-                    raise NotFoundError(f"Prompt '{name}' has no alias '{text}'.") from None
-        except NotFoundError:
-            self._prompt_model(name)  # says "does not exist" or "not a prompt" when so
-            raise
-        if tags_dict(mv.tags).get(IS_PROMPT_TAG) != "true":
-            raise NotAPromptError(name)
-        return version_from_mlflow(mv)
-
-    def latest_version_number(self, name: str) -> int:
-        """The newest version number (0 when there is none): one request (two when none)."""
-        validation.check_name(name)
-        store = self._store_checked()
-        page = self._call(
-            f"Prompt '{name}'",
-            lambda: store.search_model_versions(
-                filter_string=_versions_filter(name),
-                max_results=1,
-                order_by=["version_number DESC"],
-            ),
-        )
-        if page:
-            return int(page[0].version)
-        self._prompt_model(name)  # tells a missing prompt from an empty one
-        return 0
-
-    def get_aliases(self, name: str) -> dict[str, int]:
-        """The alias map of one prompt: one request. NotAPromptError for a registered model."""
-        return {a: int(v) for a, v in (self._prompt_model(name).aliases or {}).items()}
-
-    def _prompt_model(self, name: str) -> Any:
-        """The registered model of a prompt: one request. NotFoundError when there is none,
-        NotAPromptError when the name belongs to a plain registered model."""
-        validation.check_name(name)
-        store = self._store_checked()
-        try:
-            rm = self._call(f"Prompt '{name}'", lambda: store.get_registered_model(name))
-        except NotFoundError:
-            raise NotFoundError(f"Prompt '{name}' does not exist.") from None
-        if not is_prompt_model(rm):
-            raise NotAPromptError(name)
-        return rm
-
-    def info(self) -> RegistryInfo:
-        """Which registry this is and how many prompts it holds (the list request)."""
-        count = len(self.list_prompts())
-        return RegistryInfo(uri=self.display_uri, kind=self.kind, prompt_count=count)  # type: ignore[arg-type]
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -263,7 +117,7 @@ class PromptRegistry(RegistryConnection):
             f"Prompt '{name}'",
             lambda: store.get_registered_model(name),
             lambda: store.search_model_versions(
-                filter_string=_versions_filter(name),
+                filter_string=versions_filter(name),
                 max_results=1,
                 order_by=["version_number DESC"],
             ),
@@ -398,70 +252,5 @@ class PromptRegistry(RegistryConnection):
         return tuple(removed)
 
 
-def version_content(
-    template: str | Sequence[ChatMessage],
-    based_on: PromptVersion | None,
-    version_tags: Mapping[str, str] | None,
-    model_config: Mapping[str, object] | None,
-    response_format: Mapping[str, object] | None,
-    author: str | None,
-) -> VersionContent:
-    """A new version's content, checked by MLflow's rules where it differs from `based_on`
-    (what equals `based_on` is carried as stored). InvalidInputError says what is wrong."""
-    base = based_on
-    if isinstance(template, str):
-        prompt_type = "text"
-        if base is not None and not base.is_chat and template == base.text:
-            text = base.text
-        else:
-            text = validation.check_text_template(template)
-    else:
-        prompt_type = "chat"
-        messages = tuple(template)
-        if base is not None and base.is_chat and messages == base.messages:
-            text = base.text
-        else:
-            keep = base.messages if base is not None else ()
-            text = chat_text(validation.check_messages(messages, keep))
-    if version_tags is None:
-        tags = dict(base.user_tags) if base is not None else {}
-    elif base is not None and dict(version_tags) == base.user_tags:
-        tags = dict(version_tags)
-    else:
-        tags = validation.check_tags(version_tags)
-    if author:
-        tags[AUTHOR_TAG] = author[:250]
-    return VersionContent(
-        prompt_type=prompt_type,  # type: ignore[arg-type]
-        text=text,
-        model_config_json=_model_config_json(model_config, base),
-        response_format_json=_response_format_json(response_format, base),
-        tags=tags,
-    )
-
-
-def _model_config_json(
-    config: Mapping[str, object] | None, base: PromptVersion | None
-) -> str | None:
-    if base is not None and (config is None or dict(config) == dict(base.model_config)):
-        return base.model_config_json
-    checked = validation.check_model_config(config, base.model_config if base else None)
-    return json.dumps(checked) if checked else None
-
-
-def _response_format_json(
-    value: Mapping[str, object] | None, base: PromptVersion | None
-) -> str | None:
-    if base is not None and (value is None or value == base.response_format):
-        return base.response_format_json
-    checked = validation.check_response_format(value)
-    return json.dumps(checked) if checked else None
-
-
 def _loads(raw: str | None) -> Any:
     return json.loads(raw) if raw is not None else None
-
-
-def _versions_filter(name: str) -> str:
-    # The stores hide prompt versions from searches that do not ask for the prompt tag.
-    return f"name = '{name}' AND tag.`{IS_PROMPT_TAG}` = 'true'"

@@ -24,6 +24,7 @@ from mlflow.prompt.constants import (
     RESPONSE_FORMAT_TAG_KEY,
 )
 
+from promptui.registry import validation
 from promptui.registry.models import (
     ChatMessage,
     PromptSummary,
@@ -201,3 +202,63 @@ class VersionContent:
 def chat_text(messages: Sequence[ChatMessage]) -> str:
     """A chat template's JSON as MLflow's Python client stores it."""
     return json.dumps([m.data() for m in messages])
+
+
+def version_content(
+    template: str | Sequence[ChatMessage],
+    based_on: PromptVersion | None,
+    version_tags: Mapping[str, str] | None,
+    model_config: Mapping[str, object] | None,
+    response_format: Mapping[str, object] | None,
+    author: str | None,
+) -> VersionContent:
+    """A new version's content, checked by MLflow's rules where it differs from `based_on`
+    (what equals `based_on` is carried as stored). InvalidInputError says what is wrong."""
+    base = based_on
+    if isinstance(template, str):
+        prompt_type = "text"
+        if base is not None and not base.is_chat and template == base.text:
+            text = base.text
+        else:
+            text = validation.check_text_template(template)
+    else:
+        prompt_type = "chat"
+        messages = tuple(template)
+        if base is not None and base.is_chat and messages == base.messages:
+            text = base.text
+        else:
+            keep = base.messages if base is not None else ()
+            text = chat_text(validation.check_messages(messages, keep))
+    if version_tags is None:
+        tags = dict(base.user_tags) if base is not None else {}
+    elif base is not None and dict(version_tags) == base.user_tags:
+        tags = dict(version_tags)
+    else:
+        tags = validation.check_tags(version_tags)
+    if author:
+        tags[AUTHOR_TAG] = author[:250]
+    return VersionContent(
+        prompt_type=prompt_type,  # type: ignore[arg-type]
+        text=text,
+        model_config_json=_model_config_json(model_config, base),
+        response_format_json=_response_format_json(response_format, base),
+        tags=tags,
+    )
+
+
+def _model_config_json(
+    config: Mapping[str, object] | None, base: PromptVersion | None
+) -> str | None:
+    if base is not None and (config is None or dict(config) == dict(base.model_config)):
+        return base.model_config_json
+    checked = validation.check_model_config(config, base.model_config if base else None)
+    return json.dumps(checked) if checked else None
+
+
+def _response_format_json(
+    value: Mapping[str, object] | None, base: PromptVersion | None
+) -> str | None:
+    if base is not None and (value is None or value == base.response_format):
+        return base.response_format_json
+    checked = validation.check_response_format(value)
+    return json.dumps(checked) if checked else None
