@@ -7,6 +7,7 @@ from promptui.registry.models import PromptDetail
 from promptui.tables import versions_frame
 from promptui.ui import state
 from promptui.ui.feedback import md_escape, show_error
+from promptui.ui.files import download_prompt
 from promptui.ui.layout import page_setup
 from promptui.ui.nav import (
     ALIASES_PAGE,
@@ -67,7 +68,7 @@ index = detail.versions.index(selected)
 base = detail.aliases.get("production", selected.version)
 if base == selected.version and index + 1 < len(detail.versions):
     base = detail.versions[index + 1].version
-l1, l2, _ = st.columns([1, 1, 3])
+l1, l2, l3, _ = st.columns([1, 1, 1, 2])
 l1.page_link(
     ALIASES_PAGE,
     label="Aliases, history & rollback",
@@ -81,6 +82,9 @@ l2.page_link(
     query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
     disabled=base == selected.version,
 )
+
+with l3:
+    download_prompt(detail, key="prompt_download")
 
 st.subheader("Versions")
 event = st.dataframe(

@@ -32,6 +32,7 @@ class ModelConfig:
     use_prompt_registry: bool = False
     prompt_name: str = ""
     prompt_version: str = "latest"  # a version number, "latest" or an alias name
+    prompt_variables: tuple[str, ...] | None = None  # what the application fills (checked)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,13 @@ def parse_model(data: Mapping[str, object], source: str) -> ModelConfig:
     if system_prompt is not None and not isinstance(system_prompt, str):
         raise ConfigError(f"{source}: model.system_prompt must be text.")
     prompt_name = _as_prompt_name(data.get("prompt_name"), f"{source}: model.prompt_name")
+    variables = data.get("prompt_variables")
+    if variables is not None and (
+        not isinstance(variables, list) or not all(isinstance(v, str) and v for v in variables)
+    ):
+        raise ConfigError(
+            f"{source}: model.prompt_variables must be a list of variable names, got {variables!r}."
+        )
     return ModelConfig(
         endpoint_name=str(data.get("endpoint_name") or ""),
         temperature=float(temperature) if temperature is not None else None,
@@ -150,6 +158,7 @@ def parse_model(data: Mapping[str, object], source: str) -> ModelConfig:
         prompt_version=_as_version(
             data.get("prompt_version", "latest"), f"{source}: model.prompt_version"
         ),
+        prompt_variables=tuple(variables) if variables is not None else None,
     )
 
 

@@ -187,6 +187,26 @@ class RegistryReads(RegistryConnection):
             for s in summaries
         ]
 
+    def model_names(self) -> list[str]:
+        """Names of the plain registered models (not prompts), which no prompt may take: one
+        request per 1,000 models."""
+        store = self._store_checked()
+        names: list[str] = []
+        token: str | None = None
+        while True:
+            page = self._call(
+                "Listing registered models",
+                lambda t=token: store.search_registered_models(
+                    filter_string=f"tags.`{IS_PROMPT_TAG}` != 'true'",
+                    max_results=PAGE_SIZE,
+                    page_token=t,
+                ),
+            )
+            names.extend(rm.name for rm in page if not is_prompt_model(rm))
+            token = page.token
+            if not token:
+                return names
+
     def info(self) -> RegistryInfo:
         """Which registry this is and how many prompts it holds (the list request)."""
         count = len(self.list_prompts())

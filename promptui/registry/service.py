@@ -29,6 +29,7 @@ from promptui.registry.errors import (
 from promptui.registry.models import AliasMove, ChatMessage, PromptVersion
 from promptui.registry.reads import RegistryReads, versions_filter
 from promptui.registry.stored import (
+    AUTHOR_TAG,
     VersionContent,
     is_prompt_model,
     version_content,
@@ -66,18 +67,8 @@ class PromptRegistry(RegistryReads):
             template, None, version_tags, model_config, response_format, author
         )
         prompt_tags = validation.check_tags(tags)
-        client = self._mlflow()
+        self._create_empty(name, prompt_tags)
         store = self._store_checked()
-        try:
-            self._call(
-                f"Prompt '{name}'", lambda: client.create_prompt(name=name, tags=prompt_tags)
-            )
-        except ConflictError:
-            self._prompt_model(name)  # a registered model of that name: NotAPromptError
-            raise ConflictError(
-                f"A prompt named '{name}' already exists. Open it and commit a new version, "
-                "or choose another name."
-            ) from None
         try:
             return self._create_version(name, content, commit_message.strip())
         except PromptUIError:
@@ -85,6 +76,43 @@ class PromptRegistry(RegistryReads):
             with contextlib.suppress(PromptUIError):
                 self._call(f"Prompt '{name}'", lambda: store.delete_registered_model(name))
             raise
+
+    def create_empty_prompt(self, name: str, *, tags: Mapping[str, str] | None = None) -> None:
+        """A new prompt without versions (for importing): one request (two on a refused name).
+        ConflictError when a prompt has the name, NotAPromptError when a registered model does."""
+        validation.check_name(name)
+        self._create_empty(name, validation.check_tags(tags))
+
+    def _create_empty(self, name: str, tags: Mapping[str, str]) -> None:
+        client = self._mlflow()
+        try:
+            self._call(f"Prompt '{name}'", lambda: client.create_prompt(name=name, tags=dict(tags)))
+        except ConflictError:
+            self._prompt_model(name)  # a registered model of that name: NotAPromptError
+            raise ConflictError(
+                f"A prompt named '{name}' already exists. Open it and commit a new version, "
+                "or choose another name."
+            ) from None
+
+    def copy_version(
+        self, name: str, version: PromptVersion, *, commit_message: str | None = None
+    ) -> PromptVersion:
+        """A new version of prompt `name` holding exactly what `version` holds (template, type,
+        model config, response format and version tags as stored, and its author): one request,
+        no reads. For importing and promoting, whose plan has read the target already and whose
+        input was checked where it came in; the new version's number is MLflow's next one."""
+        tags = dict(version.user_tags)
+        if version.author:
+            tags[AUTHOR_TAG] = version.author[:250]
+        content = VersionContent(
+            prompt_type=version.prompt_type,
+            text=version.text,
+            model_config_json=version.model_config_json,
+            response_format_json=version.response_format_json,
+            tags=tags,
+        )
+        message = version.commit_message if commit_message is None else commit_message
+        return self._create_version(name, content, message)
 
     def commit_version(
         self,

@@ -32,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/compare.py", "Compare", ":material/difference:"),
     PageSpec("pages/aliases.py", "Aliases", ":material/label:"),
     PageSpec("pages/environments.py", "Environments", ":material/dns:"),
+    PageSpec("pages/files.py", "Files", ":material/folder_zip:"),
 )
 
 

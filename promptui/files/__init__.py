@@ -1,0 +1,1 @@
+"""Prompts as files: export, import, promote between registries, and the deployment check."""
