@@ -90,7 +90,7 @@ def _import(args: argparse.Namespace) -> int:
             progress=step,
         )
     for line in failed:
-        err.print(f"[red]failed[/red] {line}", markup=True, highlight=False)
+        err.print(f"failed: {line}", markup=False, highlight=False, soft_wrap=True)
     done = len([p for p in plan.prompts if p.changes]) - len(failed)
     print(f"Imported {done} prompt(s); {len(plan.conflicts)} conflict(s), {len(failed)} failed")
     return 1 if plan.conflicts or failed else 0
@@ -114,7 +114,9 @@ def _promote(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    variables = [v.strip() for v in args.vars.split(",") if v.strip()] if args.vars else None
+    variables = None
+    if args.vars is not None:
+        variables = [v.strip() for v in args.vars.split(",") if v.strip()]
     report = check_config(
         args.config,
         variables=variables,
@@ -173,10 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except (InvalidInputError, ConfigError) as e:
-        err.print(f"error: {e.message}", markup=False, highlight=False)
+        err.print(f"error: {e.message}", markup=False, highlight=False, soft_wrap=True)
         return 2
     except PromptUIError as e:
-        err.print(f"error: {e.message}", markup=False, highlight=False)
+        err.print(f"error: {e.message}", markup=False, highlight=False, soft_wrap=True)
         return 1
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -173,8 +174,16 @@ class _Dumper(yaml.SafeDumper):
     """Block scalars for multi-line text; everything else as PyYAML writes it safely."""
 
 
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # line breaks to YAML, not to Python
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None  # PyYAML quotes instead when a block cannot hold it
+    # Double quotes escape the line breaks YAML would read as "\n"; PyYAML also falls back
+    # to quotes on its own where a block scalar cannot hold the text exactly.
+    if _OTHER_BREAKS.search(value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
