@@ -129,7 +129,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="promptui", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="promptui",
+        description="Prompts in an MLflow Prompt Registry: demo data, files, promotion, checks.",
+        epilog="Exit codes: 0 done, 1 could not be done (conflict, failed check, unreachable "
+        "registry), 2 bad input.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     uri_help = "the registry (default: MLFLOW_TRACKING_URI, else the embedded one)"
 
