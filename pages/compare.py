@@ -16,6 +16,7 @@ from promptui.registry.errors import PromptUIError
 from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS
 from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.insights import evidence_table
 from promptui.ui.layout import page_setup
 from promptui.ui.reads import prompt_or_stop
 
@@ -185,6 +186,18 @@ st.table(
     ],
     hide_index=True,
 )
+
+evidence = st.expander(
+    "Evidence: metrics of the runs that used each side",
+    key=f"compare_evidence:{detail.name}",
+    on_change="rerun",
+    icon=":material/monitoring:",
+)
+if evidence.open:  # read on demand: opening the comparison stays two requests
+    with evidence:
+        evidence_table(
+            detail.name, left.version, right.version, (f"v{left.version}", f"v{right.version}")
+        )
 
 patch = comparison.diff_file()
 c1, c2 = st.columns(2)

@@ -8,6 +8,7 @@ from promptui.tables import versions_frame
 from promptui.ui import state
 from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.files import download_prompt
+from promptui.ui.insights import metrics_across_versions, version_insights
 from promptui.ui.layout import page_setup
 from promptui.ui.nav import (
     ALIASES_PAGE,
@@ -130,8 +131,11 @@ if c3.button(f"Delete v{selected.version}…", key="prompt_delete", icon=":mater
     ask_delete(name, selected.version)
 version_header(selected)
 
-template_tab, use_tab, try_tab, details_tab = st.tabs(
-    ["Template", "Use this prompt", "Try it", "Settings & tags"]
+# Opening "Runs & traces" reads the lineage (four requests): the other tabs never wait for it.
+template_tab, use_tab, try_tab, details_tab, runs_tab = st.tabs(
+    ["Template", "Use this prompt", "Try it", "Settings & tags", "Runs & traces"],
+    key=f"prompt_tabs:{name}",
+    on_change="rerun",
 )
 with template_tab:
     show_variables(selected.variables, jinja=selected.uses_jinja)
@@ -142,8 +146,15 @@ with try_tab:
     try_it(selected, key_prefix="prompt_try")
 with details_tab:
     show_settings(selected)
+with runs_tab:
+    runs_slot = st.container()  # filled last: the page is usable before the runs are read
 
 st.divider()
 tag_editor(detail, key_prefix="prompt_tag")
 
 delete_dialog(detail)
+
+if runs_tab.open:
+    with runs_slot:
+        version_insights(selected)
+        metrics_across_versions(detail)

@@ -17,6 +17,7 @@ EMBEDDED_DB = PROJECT_DIR / ".promptui" / "registry.db"
 SETTINGS_FILE = "promptui.yaml"
 DEFAULT_TIMEOUT_S = 5.0
 TIMEOUT_ENV = "PROMPTUI_REQUEST_TIMEOUT_S"
+SETTINGS_ENV = "PROMPTUI_SETTINGS_FILE"  # another settings file (one deployment, a test run)
 DEFAULT_PROTECTED_ALIASES = ("production",)
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
@@ -234,9 +235,12 @@ def _timeout_from_env(env: Mapping[str, str]) -> float | None:
 def load_settings(
     config_dir: Path = CONFIG_DIR, env: Mapping[str, str] | None = None
 ) -> AppSettings:
-    """promptui's settings file (or the defaults); `PROMPTUI_REQUEST_TIMEOUT_S` wins over it."""
-    override = _timeout_from_env(os.environ if env is None else env)
-    path = config_dir / SETTINGS_FILE
+    """promptui's settings file (`PROMPTUI_SETTINGS_FILE`, else `configs/promptui.yaml`; the
+    defaults when there is none); `PROMPTUI_REQUEST_TIMEOUT_S` wins over it. The promotion
+    gates are checked here too, so a bad one stops the app with the key named."""
+    env = os.environ if env is None else env
+    override = _timeout_from_env(env)
+    path = Path(env.get(SETTINGS_ENV) or config_dir / SETTINGS_FILE)
     if not path.exists():
         return AppSettings(request_timeout_s=override or DEFAULT_TIMEOUT_S)
     data = _read_yaml(path)
@@ -252,6 +256,12 @@ def load_settings(
     if not isinstance(experiment, str) or not experiment.strip():
         raise ConfigError(f"{path}: history_experiment must be a non-empty name.")
     known = {"request_timeout_s", "protected_aliases", "history_experiment"}
+    from promptui.insights.metrics import load_gates  # pydantic schema of the gates
+
+    try:
+        load_gates(data)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e.message}") from None
     return AppSettings(
         request_timeout_s=float(timeout),
         protected_aliases=tuple(protected),

@@ -32,6 +32,7 @@ from promptui.registry.validation import check_alias
 from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
 from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.insights import gated_aliases, move_evidence
 
 PENDING_SUFFIX = "_alias_pending"
 FLASH_SUFFIX = "_alias_flash"
@@ -70,7 +71,7 @@ class AliasActions:
 
     def request(self, req: MoveRequest) -> None:
         """Apply the move now, or open the confirm step when the alias is protected."""
-        if req.alias in protected_aliases():
+        if req.alias in protected_aliases() or req.alias in gated_aliases():
             st.session_state[self.pending_key] = req
         else:
             self.apply(req, req.reason)
@@ -137,21 +138,37 @@ def _confirm_dialog(actions: AliasActions, req: MoveRequest) -> None:
     except PromptUIError as e:
         show_error(e)
         detail = None
+    gate = None
     if detail is not None:
         show_change_preview(detail, req)
+        try:
+            gate = move_evidence(req.name, req.alias, req.from_version, req.to_version)
+        except PromptUIError as e:
+            show_error(e)
     reason = st.text_input(
         "Reason (recorded in the alias history)",
         value=req.reason,
         key=f"{actions.prefix}_reason_{req.token}",
         placeholder="Why this change?",
     )
+    blocked = gate is not None and not gate.passed
+    override = blocked and st.checkbox(
+        "Override the gate (recorded in the history with your reason)",
+        key=f"{actions.prefix}_override_{req.token}",
+    )
     confirm, cancel = st.columns(2)
     if confirm.button("Confirm", type="primary", key=f"{actions.prefix}_confirm_{req.token}"):
         try:
             reason = check_reason(reason)
+            if blocked and not override:
+                raise InvalidInputError(
+                    "The gate blocks this move. Override it (with your reason) or cancel."
+                )
         except InvalidInputError as e:
             show_error(e)
             return
+        if blocked and gate is not None:
+            reason = f"{reason} [gate overridden: {' '.join(gate.reasons)}]"
         actions.apply(req, reason)
         st.session_state.pop(actions.pending_key, None)
         st.rerun()

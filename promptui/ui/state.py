@@ -22,6 +22,7 @@ import streamlit as st
 
 from promptui.aliases.history import AliasEvent, AliasHistory
 from promptui.config import default_tracking_uri, load_settings
+from promptui.insights.lineage import Lineage, LineageReader, LinkedTrace
 from promptui.registry.models import PromptDetail, PromptSummary
 from promptui.registry.service import PromptRegistry
 
@@ -154,6 +155,20 @@ def alias_events(name: str) -> list[AliasEvent]:
     """Recorded alias changes of one prompt, newest first, read afresh on each page load (one
     request)."""
     return _read("events", name, lambda: _history_for(default_tracking_uri()).events(name))
+
+
+def lineage(name: str) -> Lineage:
+    """Runs and logged models that used the prompt, read once per page load (three requests)."""
+    reader = LineageReader(_registry_for(default_tracking_uri()))
+    return _read("lineage", name, lambda: reader.lineage(name))
+
+
+def version_traces(name: str, version: int, experiment_ids: tuple[str, ...]) -> list[LinkedTrace]:
+    """The newest traces that used one version, read once per page load (one request)."""
+    reader = LineageReader(_registry_for(default_tracking_uri()))
+    return _read(
+        "traces", f"{name}/{version}", lambda: reader.traces(name, version, experiment_ids)
+    )
 
 
 def last_good_prompt(name: str) -> Read[PromptDetail] | None:

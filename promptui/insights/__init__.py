@@ -1,0 +1,1 @@
+"""Version insights: the runs, logged models and traces that used each version; metrics."""
