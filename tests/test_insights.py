@@ -205,3 +205,27 @@ def test_confirm_dialog_blocks_on_the_gate_and_records_an_override(
     assert registry.get_aliases(unique_name)["production"] == 1
     newest = history.events(unique_name)[0]
     assert newest.reason.startswith("hotfix [gate overridden: v1 has 2 run(s)")
+
+
+def test_an_evaluation_run_shows_its_scorer_results(tracking: str, unique_name: str) -> None:
+    from mlflow.genai.scorers import scorer
+
+    mlflow.genai.register_prompt(unique_name, "Hi {{q}}")
+    mlflow.set_experiment(f"genai-eval-{unique_name}")
+
+    @scorer
+    def exact(outputs: str, expectations: dict[str, str]) -> float:
+        return float(outputs == expectations["expected"])
+
+    def predict(q: str) -> str:
+        return str(mlflow.genai.load_prompt(f"prompts:/{unique_name}/1").format(q=q))
+
+    data = [
+        {"inputs": {"q": "a"}, "expectations": {"expected": "Hi a"}},
+        {"inputs": {"q": "b"}, "expectations": {"expected": "Bye b"}},
+    ]
+    result = mlflow.genai.evaluate(data=data, predict_fn=predict, scorers=[exact])
+    lineage = LineageReader(PromptRegistry(tracking)).lineage(unique_name)
+    (run,) = lineage.runs_of(1)
+    assert run.run_id == result.run_id
+    assert version_metrics(lineage)[1]["exact/mean"].mean == pytest.approx(0.5)
