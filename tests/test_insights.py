@@ -229,3 +229,20 @@ def test_an_evaluation_run_shows_its_scorer_results(tracking: str, unique_name: 
     (run,) = lineage.runs_of(1)
     assert run.run_id == result.run_id
     assert version_metrics(lineage)[1]["exact/mean"].mean == pytest.approx(0.5)
+
+
+def test_compare_page_evidence_when_opened(
+    tracking: str, unique_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_lineage(tracking, unique_name)
+    at = open_page(start_app(monkeypatch, tracking), "compare", prompt=unique_name, left=1, right=2)
+    assert not [d for d in at.dataframe if "metric" in d.value.columns]  # not read until opened
+    at.session_state[f"compare_evidence:{unique_name}"] = True
+    at.run()
+    assert not at.exception, at.exception
+    (table,) = [d.value for d in at.dataframe if "metric" in d.value.columns]
+    accuracy = table.set_index("metric").loc["accuracy"]
+    assert (accuracy["v1 runs"], accuracy["v2 runs"]) == (2, 3)
+    assert accuracy["v1 mean"] == pytest.approx(0.6)
+    assert accuracy["difference"] == pytest.approx(0.85 - 0.6)
+    assert any("Thin evidence" in c.value for c in at.caption)

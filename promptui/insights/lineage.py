@@ -204,7 +204,7 @@ class LineageReader:
         page = self.registry.call(
             f"Traces that used '{name}' v{version}",
             lambda: client.search_traces(
-                experiment_ids=ids,
+                locations=ids,
                 filter_string=f'prompt = "{name}/{int(version)}"',
                 max_results=TRACES_SHOWN,
                 order_by=["timestamp_ms DESC"],
