@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from promptui.registry import PromptRegistry
-from promptui.registry.errors import RegistryUnavailableError
+from promptui.registry.errors import AuthenticationError
 from tests.apptest_util import fresh_streamlit_caches, start_app, texts, unescape
 from tests.browser import guarded_page
 from tests.conftest import fresh_db
@@ -100,11 +100,11 @@ def test_wrong_or_missing_credentials_name_the_variables(
         signed_in(monkeypatch, auth_server.env(password))
     registry = PromptRegistry(auth_server.url)
     for read in (registry.list_prompts, lambda: registry.get_prompt("anything")):
-        with pytest.raises(RegistryUnavailableError) as e:
+        with pytest.raises(AuthenticationError) as e:  # not "unreachable": it answered
             read()
         assert CREDENTIAL_VARS in e.value.message
         assert auth_server.url in e.value.message
-        assert "refused access" in e.value.message
+        assert "did not accept" in e.value.message
         for secret in (auth_server.password, "wrong-password-123"):
             assert secret not in e.value.message
 
@@ -115,7 +115,8 @@ def test_app_with_a_wrong_password_says_so_without_showing_it(
     signed_in(monkeypatch, auth_server.env("wrong-password-123"))
     at = start_app(monkeypatch, auth_server.url)
     shown = " ".join(unescape(e) for e in texts(at, "error"))
-    assert "Registry unreachable" in shown and CREDENTIAL_VARS in shown
+    assert "Registry unreachable" not in shown
+    assert "Credentials not accepted" in shown and CREDENTIAL_VARS in shown
     assert any(b.label == "Retry" for b in at.button)
     for kind in ("title", "markdown", "caption", "error", "code", "text"):
         assert not [t for t in texts(at, kind) if "wrong-password-123" in str(t)]

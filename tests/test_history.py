@@ -58,11 +58,17 @@ def test_read_costs_one_request_and_two_when_cold(
     server_registry: PromptRegistry, unique_name: str
 ) -> None:
     experiment = f"hist-{unique_name}"
-    AliasHistory(server_registry, experiment).record(unique_name, "production", None, 1)
+    PromptRegistry(server_registry.uri).create_prompt(unique_name, "x", "first")
     cold = AliasHistory(PromptRegistry(server_registry.uri), experiment)
+    AliasHistory(server_registry, f"other-{unique_name}").record(unique_name, "production", None, 1)
+    with count_requests() as log:
+        assert cold.events(unique_name) == []  # no experiment yet: one lookup, no search
+    assert log.count == 1
+    AliasHistory(server_registry, experiment).record(unique_name, "production", None, 1)
+    cold = AliasHistory(PromptRegistry(server_registry.uri), experiment)  # a new instance
     with count_requests() as log:
         cold.events(unique_name)
-    assert log.count == 2  # experiment lookup + search_runs
+    assert log.count == 1  # the experiment id is known to the process: search_runs only
     with count_requests() as log:
         cold.events(unique_name)
     assert log.count == 1
@@ -118,8 +124,7 @@ def test_deleted_experiment_is_restored_on_write(
     history.record(unique_name, "production", None, 1)
     server_registry.client().delete_experiment(history.experiment_id(create=False))
     fresh = AliasHistory(PromptRegistry(server_registry.uri), experiment)
-    assert fresh.events(unique_name) == []
-    fresh.record(unique_name, "production", 1, 2)
+    fresh.record(unique_name, "production", 1, 2)  # restores it (its runs come back with it)
     assert [e.to_version for e in fresh.events(unique_name)] == [2, 1]
 
 

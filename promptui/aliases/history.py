@@ -34,6 +34,8 @@ MAX_EVENTS = 50_000  # MLflow's largest search_runs page
 MAX_REASON_CHARS = 5000
 
 _clock_lock = threading.Lock()
+_EXPERIMENT_IDS: dict[tuple[str, str], str] = {}  # (registry URI, experiment name) -> id
+_EXPERIMENT_LOCK = threading.Lock()
 _last_ms = 0
 
 
@@ -97,17 +99,20 @@ class AliasHistory:
     def __init__(self, registry: PromptRegistry, experiment_name: str | None = None) -> None:
         self.registry = registry
         self.experiment_name = experiment_name or load_settings().history_experiment
-        self._experiment_id: str | None = None
-        self._lock = threading.Lock()
+        self._key = (registry.uri, self.experiment_name)
 
     def experiment_id(self, *, create: bool) -> str | None:
-        """The history experiment's id (looked up once); created on first write when asked."""
-        if self._experiment_id is not None:
-            return self._experiment_id
-        with self._lock:
-            if self._experiment_id is None:
-                self._experiment_id = self._find_or_create(create)
-        return self._experiment_id
+        """The history experiment's id (looked up once per process and registry, whoever asks);
+        created on first write when asked."""
+        if self._key in _EXPERIMENT_IDS:
+            return _EXPERIMENT_IDS[self._key]
+        with _EXPERIMENT_LOCK:
+            if self._key not in _EXPERIMENT_IDS:
+                found = self._find_or_create(create)
+                if found is None:
+                    return None
+                _EXPERIMENT_IDS[self._key] = found
+        return _EXPERIMENT_IDS[self._key]
 
     def _find_or_create(self, create: bool) -> str | None:
         client = self.registry.client()
@@ -164,13 +169,23 @@ class AliasHistory:
         run_name = f"{name} {alias}: v{_version_text(from_version) or '-'} → "
         run_name += f"v{_version_text(to_version) or '-'}"
         client = self.registry.client()
-        what = f"Recording the change of '{alias}' of '{name}'"
-        run = self.registry.call(
-            what,
-            lambda: client.create_run(
-                experiment_id, start_time=at_ms, tags=tags, run_name=run_name
-            ),
-        )
+        what = f"the alias history ('{self.experiment_name}')"
+
+        def create(eid: str) -> Any:
+            return self.registry.call(
+                what,
+                lambda: client.create_run(eid, start_time=at_ms, tags=tags, run_name=run_name),
+                needs="EDIT",
+            )
+
+        try:
+            run = create(experiment_id)
+        except InvalidInputError:  # deleted meanwhile: MLflow refuses runs in it
+            with _EXPERIMENT_LOCK:
+                _EXPERIMENT_IDS.pop(self._key, None)
+            experiment_id = self.experiment_id(create=True)  # restored
+            assert experiment_id is not None
+            run = create(experiment_id)
         # The store directly: MlflowClient.set_terminated first fetches the run to print a link.
         store = client._tracking_client.store
         self.registry.call(
@@ -178,6 +193,7 @@ class AliasHistory:
             lambda: store.update_run_info(
                 run.info.run_id, run_status=RunStatus.FINISHED, end_time=at_ms, run_name=None
             ),
+            needs="EDIT",
         )
         return AliasEvent(
             prompt=name,

@@ -15,15 +15,23 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from promptui.config import DEFAULT_TIMEOUT_S, EMBEDDED_DB, default_tracking_uri
+from promptui.registry.credentials import Credentials, client_with
 from promptui.registry.errors import (
+    AuthenticationError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     PromptUIError,
     RegistryUnavailableError,
 )
 
 T = TypeVar("T")
+
+# Threads that carry calls (so a call can be given up at its deadline) and the requests a call
+# sends at once; shared by every registry of the process, each person's or not.
+_CALLS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="promptui-call")
+_PARTS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="promptui-part")
 
 _NOT_FOUND = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
 _INVALID = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE", "MALFORMED_REQUEST"}
@@ -52,15 +60,24 @@ class RegistryConnection:
         tracking_uri: str | None = None,
         *,
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        credentials: Credentials | None = None,
     ) -> None:
         self.uri = tracking_uri or default_tracking_uri()
         self.timeout_s = timeout_s
+        # One person's credentials, sent with this registry's requests only (never os.environ).
+        self.credentials = credentials
         # The stock client retries a dead server for minutes; a call here has a deadline instead.
         os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
         _raise_http_timeout(timeout_s)
         self._bounded = not self.uri.startswith("sqlite:")
-        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="promptui-registry")
         self._client: MlflowClient | None = None
+
+    @property
+    def user(self) -> str | None:
+        """Whom MLflow sees: the signed-in person, or the service account of the environment."""
+        if self.credentials is not None:
+            return self.credentials.username
+        return os.environ.get("MLFLOW_TRACKING_USERNAME") or None
 
     @property
     def kind(self) -> str:
@@ -79,18 +96,22 @@ class RegistryConnection:
         if self._client is None:
             if self.uri == f"sqlite:///{EMBEDDED_DB}":
                 EMBEDDED_DB.parent.mkdir(parents=True, exist_ok=True)
-            self._client = MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
+            if self.credentials is not None:
+                self._client = client_with(self.uri, self.credentials)
+            else:
+                self._client = MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
         return self._client
 
     def _store(self) -> Any:
         return self._mlflow()._get_registry_client().store
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one registry operation within the deadline, translating MLflow's errors."""
+    def _call(self, what: str, fn: Callable[[], T], *, needs: str = "READ") -> T:
+        """Run one registry operation within the deadline, translating MLflow's errors;
+        `needs` is the permission MLflow asks for it (named when MLflow refuses)."""
         try:
             if not self._bounded:
                 return fn()
-            future = self._pool.submit(fn)
+            future = _CALLS.submit(fn)
             try:
                 return future.result(timeout=self.timeout_s)
             except FutureTimeout:
@@ -102,26 +123,26 @@ class RegistryConnection:
         except PromptUIError:
             raise
         except Exception as e:
-            raise self._translate(e, what) from e
+            raise self._translate(e, what, needs) from e
 
     def client(self) -> MlflowClient:
         """The MlflowClient behind this registry, for the service layer's other modules."""
         return self._mlflow()
 
-    def call(self, what: str, fn: Callable[[], T]) -> T:
+    def call(self, what: str, fn: Callable[[], T], *, needs: str = "READ") -> T:
         """Run one MLflow operation within the deadline, translating MLflow's errors."""
-        return self._call(what, fn)
+        return self._call(what, fn, needs=needs)
 
     def _parallel(self, what: str, *fns: Callable[[], Any]) -> list[Any]:
         """Run independent requests at once (one round trip of latency), same deadline."""
 
         def both() -> list[Any]:
-            futures = [self._pool.submit(f) for f in fns]
+            futures = [_PARTS.submit(f) for f in fns]
             return [f.result() for f in futures]
 
         return self._call(what, both)
 
-    def _translate(self, e: Exception, what: str) -> PromptUIError:
+    def _translate(self, e: Exception, what: str, needs: str = "READ") -> PromptUIError:
         where = self.display_uri
         if isinstance(e, MlflowException):
             code = e.error_code
@@ -137,10 +158,23 @@ class RegistryConnection:
                 return ConflictError(f"{what}: {text}")
             if code in _INVALID:
                 return InvalidInputError(f"{what}: {text}")
+            if code == "UNAUTHENTICATED":
+                if self.credentials is not None:
+                    return AuthenticationError(
+                        f"The registry at {where} did not accept the user name or password "
+                        f"of {self.credentials.username}. Sign in again."
+                    )
+                return AuthenticationError(
+                    f"The registry at {where} asks for credentials and did not accept the ones "
+                    "of this app (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD or a "
+                    "token)."
+                )
             if code in _DENIED:
-                return RegistryUnavailableError(
-                    f"The registry at {where} refused access ({code}). Check "
-                    "MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD or your token."
+                who = self.user or "this app's account"
+                verb = "read" if needs == "READ" else "change"
+                return PermissionDeniedError(
+                    f"You ({who}) may not {verb} {what}: MLflow requires {needs} permission."
+                    + ("" if needs == "READ" else " Nothing was changed.")
                 )
             return RegistryUnavailableError(
                 f"The registry at {where} could not be reached or failed ({_reason(text)}). "

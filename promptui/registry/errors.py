@@ -43,6 +43,14 @@ class StaleBaseError(ConflictError):
         self.latest_version = latest_version
 
 
+class PermissionDeniedError(PromptUIError):
+    """MLflow refused the signed-in person (or the service account) this action."""
+
+
+class AuthenticationError(PromptUIError):
+    """MLflow did not accept the user name and password (or token) it was given."""
+
+
 class RegistryUnavailableError(PromptUIError):
     """The registry could not be reached or did not answer in time."""
 

@@ -74,7 +74,9 @@ class PromptRegistry(RegistryReads):
         except PromptUIError:
             # Nothing half-written: remove the empty prompt this call created.
             with contextlib.suppress(PromptUIError):
-                self._call(f"Prompt '{name}'", lambda: store.delete_registered_model(name))
+                self._call(
+                    f"Prompt '{name}'", lambda: store.delete_registered_model(name), needs="MANAGE"
+                )
             raise
 
     def create_empty_prompt(self, name: str, *, tags: Mapping[str, str] | None = None) -> None:
@@ -86,7 +88,11 @@ class PromptRegistry(RegistryReads):
     def _create_empty(self, name: str, tags: Mapping[str, str]) -> None:
         client = self._mlflow()
         try:
-            self._call(f"Prompt '{name}'", lambda: client.create_prompt(name=name, tags=dict(tags)))
+            self._call(
+                f"Prompt '{name}'",
+                lambda: client.create_prompt(name=name, tags=dict(tags)),
+                needs="EDIT",
+            )
         except ConflictError:
             self._prompt_model(name)  # a registered model of that name: NotAPromptError
             raise ConflictError(
@@ -179,6 +185,7 @@ class PromptRegistry(RegistryReads):
                     response_format=_loads(content.response_format_json),
                     model_config=_loads(content.model_config_json),
                 ),
+                needs="EDIT",
             )
             return self.get_version(name, pv.version)
         tags = [ModelVersionTag(k, v) for k, v in content.version_tags().items()]
@@ -190,6 +197,7 @@ class PromptRegistry(RegistryReads):
                 tags=tags,
                 description=message or None,
             ),
+            needs="EDIT",
         )
         return version_from_mlflow(mv, {})
 
@@ -206,6 +214,7 @@ class PromptRegistry(RegistryReads):
         self._call(
             f"Prompt '{name}' version {version}",
             lambda: store.set_prompt_alias(name, alias, int(version)),
+            needs="EDIT",
         )
         return AliasMove(name, alias, current, int(version))
 
@@ -216,7 +225,9 @@ class PromptRegistry(RegistryReads):
         if current is None:
             raise NotFoundError(f"Prompt '{name}' has no alias '{alias}'.")
         store = self._store_checked()
-        self._call(f"Alias '{alias}'", lambda: store.delete_prompt_alias(name, alias))
+        self._call(
+            f"Alias '{alias}'", lambda: store.delete_prompt_alias(name, alias), needs="MANAGE"
+        )
         return AliasMove(name, alias, current, None)
 
     def _check_expected(self, name: str, alias: str, expected: int | None) -> int | None:
@@ -235,7 +246,9 @@ class PromptRegistry(RegistryReads):
         key, value = validation.check_tag(key, value)
         self._prompt_model(name)
         client = self._mlflow()
-        self._call(f"Prompt '{name}'", lambda: client.set_prompt_tag(name, key, value))
+        self._call(
+            f"Prompt '{name}'", lambda: client.set_prompt_tag(name, key, value), needs="EDIT"
+        )
 
     def delete_prompt_tag(self, name: str, key: str) -> None:
         """Remove a prompt tag: two requests."""
@@ -243,7 +256,9 @@ class PromptRegistry(RegistryReads):
             raise InvalidInputError(f"'{key}' belongs to MLflow and cannot be removed here.")
         self._prompt_model(name)
         client = self._mlflow()
-        self._call(f"Tag '{key}' of '{name}'", lambda: client.delete_prompt_tag(name, key))
+        self._call(
+            f"Tag '{key}' of '{name}'", lambda: client.delete_prompt_tag(name, key), needs="EDIT"
+        )
 
     def delete_version(
         self, name: str, version: int, *, confirmed_aliases: Sequence[str] | None = None
@@ -266,6 +281,7 @@ class PromptRegistry(RegistryReads):
         self._call(
             f"Prompt '{name}' version {version}",
             lambda: client.delete_prompt_version(name, str(int(version))),
+            needs="MANAGE",
         )
         return tuple(AliasMove(name, a, int(version), None) for a in held)
 
@@ -276,7 +292,7 @@ class PromptRegistry(RegistryReads):
         removed: list[AliasMove] = []
         for v in detail.versions:
             removed.extend(self.delete_version(name, v.version))
-        self._call(f"Prompt '{name}'", lambda: store.delete_registered_model(name))
+        self._call(f"Prompt '{name}'", lambda: store.delete_registered_model(name), needs="MANAGE")
         return tuple(removed)
 
 

@@ -7,9 +7,11 @@ import re
 import streamlit as st
 
 from promptui.registry.errors import (
+    AuthenticationError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     PromptUIError,
     RegistryUnavailableError,
 )
@@ -34,6 +36,14 @@ def show_error(error: PromptUIError, *, retry_key: str | None = None) -> None:
 
             # A callback runs before the rerun it causes: the page reads the registry once.
             st.button("Retry", key=retry_key, type="primary", on_click=invalidate)
+    elif isinstance(error, AuthenticationError):
+        st.error(f"**Credentials not accepted.** {message}", icon="🔑")
+        if retry_key:
+            from promptui.ui.state import invalidate
+
+            st.button("Retry", key=retry_key, type="primary", on_click=invalidate)
+    elif isinstance(error, PermissionDeniedError):
+        st.error(f"**Not allowed.** {message}", icon="🔒")
     elif isinstance(error, ConflictError):
         st.warning(message, icon="⚠️")
     elif isinstance(error, NotFoundError):
