@@ -188,7 +188,7 @@ def test_rollback_from_history_in_two_clicks(
     assert (newest.from_version, newest.to_version, newest.reason) == (3, 1, "Rollback")
 
 
-def test_changes_made_outside_promptui_are_recorded_once(
+def test_changes_made_outside_promptui_are_shown_and_recorded_by_the_next_write(
     registry: PromptRegistry, history: AliasHistory, unique_name: str
 ) -> None:
     _seed(registry, unique_name)
@@ -196,12 +196,22 @@ def test_changes_made_outside_promptui_are_recorded_once(
     registry.client().set_prompt_alias(unique_name, "production", 2)  # another tool
     at = _open("aliases", prompt=unique_name)
     table = at.dataframe[0].value
-    assert list(table["source"]) == ["changed outside promptui", "promptui"]
+    assert table["source"][0].startswith("changed outside promptui (noticed now")
     assert (table["from"][0], table["to"][0]) == ("v1", "v2")
     at = _run(at)
     at = _open("aliases", prompt=unique_name)
-    assert len(history.events(unique_name)) == 2
+    assert len(history.events(unique_name)) == 1  # reading never writes
     assert _button(at, "Roll back production to v1")
+    at.text_input(key="aliases_kb_new").input("champion")
+    at.selectbox(key="aliases_kb_new_to").select(3)
+    at.button(key="aliases_kb_add").click()
+    at = _run(at)
+    recorded = history.events(unique_name)
+    assert [(e.alias, e.source) for e in recorded] == [
+        ("champion", "promptui"),
+        ("production", "outside"),
+        ("production", "promptui"),
+    ]
 
 
 def test_prompt_picker_when_no_prompt_is_given(registry: PromptRegistry, unique_name: str) -> None:

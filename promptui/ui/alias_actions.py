@@ -25,7 +25,7 @@ from promptui.aliases import (
     timeline,
     version_label,
 )
-from promptui.aliases.history import AliasEvent, check_reason
+from promptui.aliases.history import AliasEvent, check_reason, reconcile
 from promptui.registry.errors import InvalidInputError, PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.registry.validation import check_alias
@@ -78,8 +78,17 @@ class AliasActions:
         st.rerun()
 
     def apply(self, req: MoveRequest, reason: str) -> bool:
-        """Write the move (with the compare-and-set on `from_version`) and re-read afterwards."""
+        """Write the move (with the compare-and-set on `from_version`) and re-read afterwards.
+        Changes made outside promptui that this page noticed are recorded first: a write is
+        when the history is written."""
         try:
+            record_outside_changes(
+                state.registry(),
+                state.alias_history(),
+                req.name,
+                state.get_prompt(req.name).aliases,
+                state.alias_events(req.name),
+            )
             if req.to_version is None:
                 remove_alias(
                     state.registry(),
@@ -201,19 +210,11 @@ def show_change_preview(detail: PromptDetail, req: MoveRequest) -> None:
 
 
 def load_history(name: str, detail: PromptDetail) -> list[AliasEvent]:
-    """The prompt's alias history; changes made outside promptui are recorded first."""
+    """The prompt's alias history, newest first, with changes made outside promptui that are
+    not recorded yet on top (noticed by this read; a read never writes: they are recorded by
+    the next alias change someone makes here)."""
     events = state.alias_events(name)
-    try:
-        recorded = record_outside_changes(
-            state.registry(), state.alias_history(), name, detail.aliases, events
-        )
-    except PromptUIError as e:
-        show_error(e)
-        return events
-    if recorded:
-        state.invalidate()
-        events = state.alias_events(name)
-    return events
+    return [*reconcile(name, detail.aliases, events), *events]
 
 
 def keyboard_moves(detail: PromptDetail, actions: AliasActions, prefix: str) -> None:
@@ -318,6 +319,14 @@ def history_chart(events: list[AliasEvent], detail: PromptDetail) -> None:
     st.altair_chart(bars + labels, width="stretch")
 
 
+def _source(event: AliasEvent) -> str:
+    if not event.outside:
+        return "promptui"
+    if not event.event_id:
+        return "changed outside promptui (noticed now, recorded with the next change)"
+    return "changed outside promptui"
+
+
 def history_table(events: list[AliasEvent]) -> None:
     """The recorded events, newest first, shown literally."""
     if not events:
@@ -332,7 +341,7 @@ def history_table(events: list[AliasEvent]) -> None:
                 "to": [version_label(e.to_version) for e in events],
                 "by": [e.user or "" for e in events],
                 "reason": [e.reason for e in events],
-                "source": ["changed outside promptui" if e.outside else "promptui" for e in events],
+                "source": [_source(e) for e in events],
             }
         ),
         hide_index=True,

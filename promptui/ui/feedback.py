@@ -37,10 +37,16 @@ def show_error(error: PromptUIError, *, retry_key: str | None = None) -> None:
             # A callback runs before the rerun it causes: the page reads the registry once.
             st.button("Retry", key=retry_key, type="primary", on_click=invalidate)
     elif isinstance(error, AuthenticationError):
-        st.error(f"**Credentials not accepted.** {message}", icon="🔑")
-        if retry_key:
-            from promptui.ui.state import invalidate
+        from promptui.ui import auth
+        from promptui.ui.state import credentials, invalidate
 
+        if credentials() is None and auth.can_sign_in():
+            auth.sign_in_form()  # the registry has user accounts: each person signs in
+            return
+        st.error(f"**Credentials not accepted.** {message}", icon="🔑")
+        if credentials() is not None:
+            auth.signed_in_elsewhere_expired()
+        elif retry_key:
             st.button("Retry", key=retry_key, type="primary", on_click=invalidate)
     elif isinstance(error, PermissionDeniedError):
         st.error(f"**Not allowed.** {message}", icon="🔒")

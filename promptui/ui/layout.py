@@ -54,6 +54,7 @@ def navigation() -> st.navigation:
 def page_setup(title: str) -> None:
     """Idempotent page set-up: wide layout, title, which registry, and a refresh control."""
     st.set_page_config(page_title=f"{title} · promptui", page_icon="📝", layout="wide")
+    from promptui.ui.auth import sidebar_status
     from promptui.ui.state import begin_page, invalidate, registry
 
     # A page load is a page and the prompt it shows; other query changes are reruns of it.
@@ -72,3 +73,4 @@ def page_setup(title: str) -> None:
             on_click=invalidate,
             help="Forget cached reads and load everything again from the registry.",
         )
+        sidebar_status()

@@ -23,6 +23,7 @@ import streamlit as st
 from promptui.aliases.history import AliasEvent, AliasHistory
 from promptui.config import default_tracking_uri, load_settings
 from promptui.insights.lineage import Lineage, LineageReader, LinkedTrace
+from promptui.registry.credentials import Credentials
 from promptui.registry.models import PromptDetail, PromptSummary
 from promptui.registry.service import PromptRegistry
 
@@ -77,14 +78,36 @@ def _shared() -> _Shared:
     return _Shared()
 
 
+CREDENTIALS_KEY = "auth_credentials"  # this browser session's own MLflow credentials
+
+
+def credentials() -> Credentials | None:
+    """The credentials this browser session signed in with (None: not signed in)."""
+    value = st.session_state.get(CREDENTIALS_KEY)
+    return value if isinstance(value, Credentials) else None
+
+
 def registry() -> PromptRegistry:
-    """The service for the configured tracking URI (built once per URI and process)."""
-    return _registry_for(default_tracking_uri())
+    """The service for the configured tracking URI: with this session's own credentials when
+    someone signed in (built for them, never shared), else one per URI and process."""
+    uri = default_tracking_uri()
+    creds = credentials()
+    if creds is None:
+        return _registry_for(uri)
+    return PromptRegistry(uri, timeout_s=load_settings().request_timeout_s, credentials=creds)
 
 
 def alias_history() -> AliasHistory:
-    """The alias history of the configured registry (built once per URI and process)."""
-    return _history_for(default_tracking_uri())
+    """The alias history of the configured registry, read and written as `registry()`."""
+    if credentials() is None:
+        return _history_for(default_tracking_uri())
+    return AliasHistory(registry(), load_settings().history_experiment)
+
+
+def _who() -> str:
+    """Whose reads these are, for caches shared by sessions (people may see different things)."""
+    creds = credentials()
+    return creds.username if creds is not None else ""
 
 
 def begin_page(page: str) -> None:
@@ -100,6 +123,11 @@ def _reads() -> dict[tuple[str, str], Read[Any]]:
     return st.session_state[_READS_KEY]
 
 
+def read_once(kind: str, name: str, fetch: Callable[[], T]) -> T:
+    """Any read done once per page load (see `_read`)."""
+    return _read(kind, name, fetch)
+
+
 def _read(kind: str, name: str, fetch: Callable[[], T]) -> T:
     """`fetch()` once per page load; the result is kept for reruns and as the last good read."""
     key = (kind, name)
@@ -109,25 +137,25 @@ def _read(kind: str, name: str, fetch: Callable[[], T]) -> T:
     value = fetch()
     read = Read(value, datetime.now(tz=UTC))
     reads[key] = read
-    _shared().remember((default_tracking_uri(), f"{kind}:{name}"), read)
+    _shared().remember((default_tracking_uri(), f"{_who()}:{kind}:{name}"), read)
     return value
 
 
 def list_prompts() -> list[PromptSummary]:
     """All prompts (one request per 1,000), at most `LIST_MAX_AGE_S` old, re-read when a
     browser session starts; reused within a page load."""
-    uri = default_tracking_uri()
+    key = f"{default_tracking_uri()} {_who()}"
     shared = _shared()
     fresh_session = "state_seen_list" not in st.session_state
 
     def fetch() -> list[PromptSummary]:
         with shared.lock:
-            cached = shared.lists.get(uri)
+            cached = shared.lists.get(key)
         if cached is not None and cached.age_s <= LIST_MAX_AGE_S and not fresh_session:
             return cached.value
-        value = _registry_for(uri).list_prompts()
+        value = registry().list_prompts()
         with shared.lock:
-            shared.lists[uri] = Read(value, datetime.now(tz=UTC))
+            shared.lists[key] = Read(value, datetime.now(tz=UTC))
         return value
 
     value = _read("list", "", fetch)
@@ -138,7 +166,7 @@ def list_prompts() -> list[PromptSummary]:
 def list_read_at() -> datetime | None:
     """When the prompt list this page load shows was read (None before it was)."""
     with _shared().lock:
-        cached = _shared().lists.get(default_tracking_uri())
+        cached = _shared().lists.get(f"{default_tracking_uri()} {_who()}")
     shown = _reads().get(("list", ""))
     if shown is None:
         return None
@@ -148,26 +176,26 @@ def list_read_at() -> datetime | None:
 
 def get_prompt(name: str) -> PromptDetail:
     """One prompt with its versions, read afresh on each page load (two requests)."""
-    return _read("prompt", name, lambda: _registry_for(default_tracking_uri()).get_prompt(name))
+    return _read("prompt", name, lambda: registry().get_prompt(name))
 
 
 def alias_events(name: str) -> list[AliasEvent]:
     """Recorded alias changes of one prompt, newest first, read afresh on each page load (one
     request)."""
-    return _read("events", name, lambda: _history_for(default_tracking_uri()).events(name))
+    return _read("events", name, lambda: alias_history().events(name))
 
 
 def lineage(name: str) -> Lineage:
     """Runs and logged models that used the prompt, read once per page load (three requests)."""
-    reader = LineageReader(_registry_for(default_tracking_uri()))
-    return _read("lineage", name, lambda: reader.lineage(name))
+    return _read("lineage", name, lambda: LineageReader(registry()).lineage(name))
 
 
 def version_traces(name: str, version: int, experiment_ids: tuple[str, ...]) -> list[LinkedTrace]:
     """The newest traces that used one version, read once per page load (one request)."""
-    reader = LineageReader(_registry_for(default_tracking_uri()))
     return _read(
-        "traces", f"{name}/{version}", lambda: reader.traces(name, version, experiment_ids)
+        "traces",
+        f"{name}/{version}",
+        lambda: LineageReader(registry()).traces(name, version, experiment_ids),
     )
 
 
@@ -175,7 +203,7 @@ def last_good_prompt(name: str) -> Read[PromptDetail] | None:
     """The last prompt read that succeeded in this process, for a page to show (labelled)
     while the registry does not answer."""
     with _shared().lock:
-        return _shared().last_good.get((default_tracking_uri(), f"prompt:{name}"))
+        return _shared().last_good.get((default_tracking_uri(), f"{_who()}:prompt:{name}"))
 
 
 def invalidate() -> None:
@@ -204,10 +232,14 @@ def age_text(seconds: float) -> str:
 
 
 def current_user() -> str | None:
-    """Who is using the app: the signed-in user, `PROMPTUI_USER`, or the OS account."""
-    try:
-        if st.user.is_logged_in and st.user.get("email"):
-            return str(st.user.get("email"))
-    except Exception:  # st.user needs the auth extra; without it nobody is signed in
-        pass
-    return os.environ.get("PROMPTUI_USER") or getpass.getuser() or None
+    """Who acts, as recorded (author, history): the person signed in to MLflow; else
+    `PROMPTUI_USER`; else the service account of the environment; else the OS account."""
+    creds = credentials()
+    if creds is not None:
+        return creds.username
+    return (
+        os.environ.get("PROMPTUI_USER")
+        or os.environ.get("MLFLOW_TRACKING_USERNAME")
+        or getpass.getuser()
+        or None
+    )

@@ -1,0 +1,126 @@
+"""People on an MLflow server with user accounts (`mlflow server --app-name basic-auth`): who is
+signed in, whether the server asks for sign-in, and a person's permission on a prompt.
+
+MLflow decides; these reads only let the app say so before a click. Each is one request; a
+server without user accounts answers 404, read here as "no accounts" (None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mlflow.utils.credentials import get_default_host_creds
+from mlflow.utils.rest_utils import MlflowHostCreds, http_request
+
+from promptui.registry.connection import RegistryConnection
+from promptui.registry.credentials import host_creds
+from promptui.registry.errors import AuthenticationError
+
+Level = Literal["READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS", "DENY"]
+RANK = {"NO_PERMISSIONS": 0, "DENY": 0, "READ": 1, "USE": 2, "EDIT": 3, "MANAGE": 4}
+CURRENT_USER = "/api/2.0/mlflow/users/current"
+USER_PERMISSION = "/api/3.0/mlflow/users/permissions/get"
+PROBE = "/api/2.0/mlflow/registered-models/search"
+
+
+def allows(permission: str | None, needed: str) -> bool:
+    """True when `permission` (None: the server has no accounts) is at least `needed`."""
+    return permission is None or RANK.get(permission, 0) >= RANK.get(needed, 4)
+
+
+def _creds(registry: RegistryConnection) -> MlflowHostCreds:
+    if registry.credentials is not None:
+        return host_creds(registry.uri, registry.credentials)()
+    return get_default_host_creds(registry.uri)
+
+
+def _get(registry: RegistryConnection, what: str, endpoint: str, **params: str) -> Any:
+    """One GET with the registry's deadline; None on 404 (no user accounts there)."""
+    creds = _creds(registry)
+
+    def send() -> Any:
+        return http_request(
+            creds, endpoint, "GET", params=params, max_retries=0, timeout=registry.timeout_s
+        )
+
+    response = registry.call(what, send)
+    if response.status_code == 404:
+        return None
+    if response.status_code == 401:
+        who = registry.user or "(nobody)"
+        raise AuthenticationError(
+            f"The registry at {registry.display_uri} did not accept the user name or password "
+            f"of {who}."
+        )
+    response.raise_for_status()
+    return response.json()
+
+
+def sign_in_required(uri: str, timeout_s: float) -> bool:
+    """True when the server answers a request without credentials with 401 (one request)."""
+    if not uri.startswith(("http://", "https://")):
+        return False
+    anonymous = RegistryConnection(uri, timeout_s=timeout_s)
+
+    def send() -> Any:
+        return http_request(
+            MlflowHostCreds(host=uri), PROBE, "GET", params={"max_results": "1"},
+            max_retries=0, timeout=timeout_s,
+        )  # fmt: skip
+
+    return anonymous.call("Connecting to the registry", send).status_code == 401
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person as MLflow's user accounts know them."""
+
+    username: str
+    is_admin: bool = False
+
+
+def current_user(registry: RegistryConnection) -> Account | None:
+    """Whom MLflow sees for the registry's credentials (None: the server has no user
+    accounts). AuthenticationError when it does not accept them. One request."""
+    if registry.kind != "server":
+        return None
+    data = _get(registry, "Signing in", CURRENT_USER)
+    user = (data or {}).get("user") or {}
+    if not user.get("username"):
+        return None
+    return Account(str(user["username"]), bool(user.get("is_admin")))
+
+
+def prompt_permission(
+    registry: RegistryConnection, name: str, *, is_admin: bool = False
+) -> str | None:
+    """The signed-in person's permission on one prompt (`READ`, `EDIT`, `MANAGE`, ...; an
+    admin may do anything), or None when the server has no accounts or nobody is signed in."""
+    return _permission(registry, "registered_model", name, is_admin)
+
+
+def experiment_permission(
+    registry: RegistryConnection, experiment_id: str, *, is_admin: bool = False
+) -> str | None:
+    """The signed-in person's permission on one experiment (e.g. the alias history)."""
+    return _permission(registry, "experiment", experiment_id, is_admin)
+
+
+def _permission(
+    registry: RegistryConnection, kind: str, resource: str, is_admin: bool
+) -> str | None:
+    user = registry.user
+    if registry.kind != "server" or not user:
+        return None
+    if is_admin:
+        return "MANAGE"
+    data = _get(
+        registry,
+        f"Permissions of {user}",
+        USER_PERMISSION,
+        username=user,
+        resource_type=kind,
+        resource_id=resource,
+    )
+    return None if data is None else str(data.get("permission") or "NO_PERMISSIONS")
