@@ -15,6 +15,8 @@ from promptui.ui.alias_actions import (
     rollback_buttons,
 )
 from promptui.ui.alias_board import alias_board
+from promptui.ui.approvals import decisions_table, pending_requests
+from promptui.ui.auth import may
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.layout import page_setup
 
@@ -55,17 +57,24 @@ st.caption(
 )
 actions.show_flash()
 
-moved = alias_board(detail, protected, key="aliases_board")
+editable, why_not = may(name, "EDIT")
+if not editable:
+    st.info(why_not or "", icon="🔒")
+moved = alias_board(detail, protected, key="aliases_board", readonly=why_not)
 if moved:
     alias, frm, to = moved
     actions.request(MoveRequest(name, alias, frm, to))
 
-with st.expander("Move without a mouse", expanded=not detail.aliases):
-    keyboard_moves(detail, actions, "aliases")
+if editable:
+    with st.expander("Move without a mouse", expanded=not detail.aliases):
+        keyboard_moves(detail, actions, "aliases")
+
+pending_requests(name, key_prefix="aliases_request")
 
 st.subheader("History")
-rollback_buttons(detail, events, actions, "aliases")
+rollback_buttons(detail, events, actions, "aliases", disabled=why_not)
 history_chart(events, detail)
 history_table(events)
+decisions_table(name)
 
 actions.confirm_if_pending()

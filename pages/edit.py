@@ -6,6 +6,7 @@ from streamlit.delta_generator import DeltaGenerator
 from promptui.drafts import draft_from_version, new_draft, save_draft
 from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.ui import state
+from promptui.ui.auth import may
 from promptui.ui.editor import (
     discard_draft,
     draft_diff,
@@ -99,6 +100,10 @@ if name is None:
 # --- a new version of an existing prompt --------------------------------------------------
 st.title(f"New version of {md_escape(name)}")
 detail = prompt_or_stop(name, retry_key="edit_retry_prompt")
+can_commit, why_not = may(name, "EDIT")
+if not can_commit:
+    st.info(md_escape(why_not or ""), icon="🔒")
+    st.stop()
 if detail.latest is None:
     st.info("This prompt has no versions to start from.")
     st.stop()

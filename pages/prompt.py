@@ -6,6 +6,8 @@ from promptui.registry.errors import PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.tables import versions_frame
 from promptui.ui import state
+from promptui.ui.approvals import pending_requests
+from promptui.ui.auth import may
 from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.files import download_prompt
 from promptui.ui.insights import metrics_across_versions, version_insights
@@ -120,14 +122,24 @@ chosen = c1.selectbox(
 if chosen != selected.version:
     st.query_params["version"] = str(chosen)
     st.rerun()
+can_edit, why_not_edit = may(name, "EDIT")
+can_delete, why_not_delete = may(name, "MANAGE")
 if c2.button(
     f"New version from v{selected.version}",
     key="prompt_edit",
     type="primary",
     icon=":material/edit:",
+    disabled=not can_edit,
+    help=why_not_edit,
 ):
     open_editor(name, selected.version)
-if c3.button(f"Delete v{selected.version}…", key="prompt_delete", icon=":material/delete:"):
+if c3.button(
+    f"Delete v{selected.version}…",
+    key="prompt_delete",
+    icon=":material/delete:",
+    disabled=not can_delete,
+    help=why_not_delete,
+):
     ask_delete(name, selected.version)
 version_header(selected)
 
@@ -149,8 +161,9 @@ with details_tab:
 with runs_tab:
     runs_slot = st.container()  # filled last: the page is usable before the runs are read
 
+pending_requests(name, key_prefix="prompt_request")
 st.divider()
-tag_editor(detail, key_prefix="prompt_tag")
+tag_editor(detail, key_prefix="prompt_tag", readonly=why_not_edit)
 
 delete_dialog(detail)
 

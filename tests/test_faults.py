@@ -306,6 +306,8 @@ def test_slow_server_times_out_at_the_bound_and_the_page_stays_responsive(
 
         proxy.speed_up()
         page.get_by_role("button", name="Retry").click()
+        wait_idle(page)
+        page.get_by_role("tab", name="Template").click()  # the page keeps the tab last chosen
         expect(
             page.get_by_test_id("stCode").filter(has_text="Hello {{who}}.").first
         ).to_be_visible()

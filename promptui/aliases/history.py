@@ -30,6 +30,7 @@ TO_TAG = "promptui.to"
 REASON_TAG = "promptui.reason"
 USER_TAG = "promptui.user"
 SOURCE_TAG = "promptui.source"
+KIND_TAG = "promptui.kind"  # "move" (or absent), "request", "decision"
 MAX_EVENTS = 50_000  # MLflow's largest search_runs page
 MAX_REASON_CHARS = 5000
 
@@ -150,13 +151,9 @@ class AliasHistory:
     ) -> AliasEvent:
         """Write one event (two requests: create the run, mark it finished)."""
         validation.check_name(name)
-        experiment_id = self.experiment_id(create=True)
-        assert experiment_id is not None
-        at_ms = _event_ms()
         reason = (reason or "").strip()  # checked where it entered (`check_reason`)
         user = (user or "")[:250]
         tags = {
-            PROMPT_TAG: name,
             ALIAS_TAG: alias,
             FROM_TAG: _version_text(from_version),
             TO_TAG: _version_text(to_version),
@@ -168,33 +165,7 @@ class AliasHistory:
             tags["mlflow.user"] = user
         run_name = f"{name} {alias}: v{_version_text(from_version) or '-'} → "
         run_name += f"v{_version_text(to_version) or '-'}"
-        client = self.registry.client()
-        what = f"the alias history ('{self.experiment_name}')"
-
-        def create(eid: str) -> Any:
-            return self.registry.call(
-                what,
-                lambda: client.create_run(eid, start_time=at_ms, tags=tags, run_name=run_name),
-                needs="EDIT",
-            )
-
-        try:
-            run = create(experiment_id)
-        except InvalidInputError:  # deleted meanwhile: MLflow refuses runs in it
-            with _EXPERIMENT_LOCK:
-                _EXPERIMENT_IDS.pop(self._key, None)
-            experiment_id = self.experiment_id(create=True)  # restored
-            assert experiment_id is not None
-            run = create(experiment_id)
-        # The store directly: MlflowClient.set_terminated first fetches the run to print a link.
-        store = client._tracking_client.store
-        self.registry.call(
-            what,
-            lambda: store.update_run_info(
-                run.info.run_id, run_status=RunStatus.FINISHED, end_time=at_ms, run_name=None
-            ),
-            needs="EDIT",
-        )
+        run_id, at_ms = self.write_run(name, tags, run_name)
         return AliasEvent(
             prompt=name,
             alias=alias,
@@ -204,7 +175,7 @@ class AliasHistory:
             user=user or None,
             reason=reason,
             source=source,
-            event_id=run.info.run_id,
+            event_id=run_id,
         )
 
     def record_all(self, events: Iterable[AliasEvent]) -> list[AliasEvent]:
@@ -225,6 +196,11 @@ class AliasHistory:
     def events(self, name: str) -> list[AliasEvent]:
         """Every recorded change of one prompt, newest first: one request (plus the cached
         experiment lookup)."""
+        return events_from(self.read_runs(name))
+
+    def read_runs(self, name: str) -> list[Any]:
+        """Every run the history holds for one prompt (changes, requests, decisions), newest
+        first: one request per 50,000."""
         validation.check_name(name)
         experiment_id = self.experiment_id(create=False)
         if experiment_id is None:
@@ -232,7 +208,7 @@ class AliasHistory:
         client = self.registry.client()
         # Names match NAME_RULE (no quotes), so the filter cannot be broken out of.
         query = f"tags.`{PROMPT_TAG}` = '{name}'"
-        out: list[AliasEvent] = []
+        out: list[Any] = []
         token: str | None = None
         while True:
             page = self.registry.call(
@@ -245,12 +221,53 @@ class AliasHistory:
                     page_token=t,
                 ),
             )
-            out.extend(event_from_run(r) for r in page)
+            out.extend(page)
             token = page.token
             if not token:
-                break
-        out.sort(key=lambda e: e.at, reverse=True)
-        return out
+                return out
+
+    def write_run(self, name: str, tags: Mapping[str, str], run_name: str) -> tuple[str, int]:
+        """One finished run in the history experiment for prompt `name` (two requests); its id
+        and time (ms). The experiment is created, or restored, as needed."""
+        experiment_id = self.experiment_id(create=True)
+        assert experiment_id is not None
+        at_ms = _event_ms()
+        client = self.registry.client()
+        what = f"the alias history ('{self.experiment_name}')"
+        all_tags = {PROMPT_TAG: name, **tags}
+
+        def create(eid: str) -> Any:
+            return self.registry.call(
+                what,
+                lambda: client.create_run(eid, start_time=at_ms, tags=all_tags, run_name=run_name),
+                needs="EDIT",
+            )
+
+        try:
+            run = create(experiment_id)
+        except InvalidInputError:  # deleted meanwhile: MLflow refuses runs in it
+            with _EXPERIMENT_LOCK:
+                _EXPERIMENT_IDS.pop(self._key, None)
+            experiment_id = self.experiment_id(create=True)  # restored
+            assert experiment_id is not None
+            run = create(experiment_id)
+        # The store directly: MlflowClient.set_terminated first fetches the run to print a link.
+        store = client._tracking_client.store
+        self.registry.call(
+            what,
+            lambda: store.update_run_info(
+                run.info.run_id, run_status=RunStatus.FINISHED, end_time=at_ms, run_name=None
+            ),
+            needs="EDIT",
+        )
+        return run.info.run_id, at_ms
+
+
+def events_from(runs: Iterable[Any]) -> list[AliasEvent]:
+    """The alias changes among a prompt's history runs, newest first."""
+    out = [event_from_run(r) for r in runs if r.data.tags.get(KIND_TAG, "move") == "move"]
+    out.sort(key=lambda e: e.at, reverse=True)
+    return out
 
 
 def check_reason(reason: str | None, *, required: bool = True) -> str:

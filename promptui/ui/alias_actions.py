@@ -25,11 +25,13 @@ from promptui.aliases import (
     timeline,
     version_label,
 )
+from promptui.aliases.approvals import request_move
 from promptui.aliases.history import AliasEvent, check_reason, reconcile
 from promptui.registry.errors import InvalidInputError, PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.registry.validation import check_alias
 from promptui.ui import state
+from promptui.ui.approvals import allowed_to_move
 from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.insights import gated_aliases, move_evidence
@@ -160,12 +162,15 @@ def _confirm_dialog(actions: AliasActions, req: MoveRequest) -> None:
         key=f"{actions.prefix}_reason_{req.token}",
         placeholder="Why this change?",
     )
+    if not allowed_to_move(req.name, req.alias):
+        _request_instead(actions, req, reason)
+        return
     blocked = gate is not None and not gate.passed
     override = blocked and st.checkbox(
         "Override the gate (recorded in the history with your reason)",
         key=f"{actions.prefix}_override_{req.token}",
     )
-    confirm, cancel = st.columns(2)
+    cancel, confirm = st.columns(2)  # Cancel left, Confirm right
     if confirm.button("Confirm", type="primary", key=f"{actions.prefix}_confirm_{req.token}"):
         try:
             reason = check_reason(reason)
@@ -180,6 +185,38 @@ def _confirm_dialog(actions: AliasActions, req: MoveRequest) -> None:
             reason = f"{reason} [gate overridden: {' '.join(gate.reasons)}]"
         actions.apply(req, reason)
         st.session_state.pop(actions.pending_key, None)
+        st.rerun()
+    if cancel.button("Cancel", key=f"{actions.prefix}_cancel_{req.token}"):
+        st.session_state.pop(actions.pending_key, None)
+        st.rerun()
+
+
+def _request_instead(actions: AliasActions, req: MoveRequest, reason: str) -> None:
+    """A person who may not move the protected alias asks for it; a colleague decides."""
+    st.info(
+        f"You may not move {md_code(req.alias)} yourself: request it, and someone allowed "
+        "approves or rejects it.",
+        icon="📨",
+    )
+    cancel, send = st.columns(2)
+    if send.button("Request this move", type="primary", key=f"{actions.prefix}_ask_{req.token}"):
+        try:
+            request_move(
+                state.alias_history(),
+                req.name,
+                req.alias,
+                req.from_version,
+                req.to_version,
+                requester=state.current_user() or "",
+                reason=reason,
+                summary=req.summary,
+            )
+        except PromptUIError as e:
+            show_error(e)
+            return
+        st.session_state.pop(actions.pending_key, None)
+        st.session_state[actions.flash_key] = f"Requested: {req.summary}. It waits for approval."
+        state.invalidate()
         st.rerun()
     if cancel.button("Cancel", key=f"{actions.prefix}_cancel_{req.token}"):
         st.session_state.pop(actions.pending_key, None)
@@ -260,9 +297,15 @@ def keyboard_moves(detail: PromptDetail, actions: AliasActions, prefix: str) -> 
 
 
 def rollback_buttons(
-    detail: PromptDetail, events: list[AliasEvent], actions: AliasActions, prefix: str
+    detail: PromptDetail,
+    events: list[AliasEvent],
+    actions: AliasActions,
+    prefix: str,
+    *,
+    disabled: str | None = None,
 ) -> None:
-    """One button per alias that puts it back on the version it held before its last change."""
+    """One button per alias that puts it back on the version it held before its last change
+    (disabled, with the reason as help, when this person may not move aliases)."""
     offered = False
     for alias, current in detail.aliases.items():
         target = rollback_target(events, alias)
@@ -273,8 +316,10 @@ def rollback_buttons(
             md_escape(f"Roll back {alias} to v{target}"),
             key=f"{prefix}_rb_{alias}",
             icon=":material/undo:",
+            disabled=disabled is not None,
             help=md_escape(
-                f"{alias} points to v{current}; before its last change it pointed to v{target}."
+                disabled
+                or f"{alias} points to v{current}; before its last change it pointed to v{target}."
             ),
         ):
             actions.request(MoveRequest(detail.name, alias, current, target, reason="Rollback"))

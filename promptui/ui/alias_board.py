@@ -99,10 +99,12 @@ export default function (component) {
     const chips = el("div", "pu-chips");
     for (const alias of lane.aliases || []) {
       const chip = el("span", "pu-chip" + (alias.protected ? " pu-protected" : ""), alias.name);
-      chip.draggable = true;
+      chip.draggable = !data.readonly;
       chip.setAttribute("data-testid", "alias-chip");
       chip.setAttribute("data-alias", alias.name);
-      chip.title = alias.protected
+      chip.title = data.readonly
+        ? (data.readonly_reason || "You may not move aliases of this prompt")
+        : alias.protected
         ? "Protected: moving it asks for confirmation and a reason"
         : "Drag to another version, or to the remove area";
       chip.addEventListener("dragstart", (ev) => {
@@ -118,6 +120,7 @@ export default function (component) {
     dropTarget(laneNode, lane.version);
     root.append(laneNode);
   }
+  if (data.readonly) return;  // nothing to drop, nowhere to drop it
   const bin = el("div", "pu-remove", "Drop an alias here to remove it");
   bin.setAttribute("data-testid", "alias-remove");
   dropTarget(bin, null);
@@ -145,7 +148,11 @@ def age_label(when: datetime, now: datetime | None = None) -> str:
 
 
 def board_data(
-    detail: PromptDetail, protected: Collection[str], now: datetime | None = None
+    detail: PromptDetail,
+    protected: Collection[str],
+    now: datetime | None = None,
+    *,
+    readonly: str | None = None,
 ) -> dict[str, Any]:
     """What the component draws: lanes (newest version first) with their alias chips."""
     newest = detail.latest.version if detail.latest else None
@@ -165,7 +172,11 @@ def board_data(
         }
         for v in detail.versions
     ]
-    return {"prompt": detail.name, "lanes": lanes}
+    data: dict[str, Any] = {"prompt": detail.name, "lanes": lanes}
+    if readonly is not None:  # the reason the chips do not move
+        data["readonly"] = True
+        data["readonly_reason"] = readonly
+    return data
 
 
 def _is_version(value: object) -> bool:
@@ -190,12 +201,13 @@ def parse_move(raw: object) -> tuple[str, int, int | None] | None:
 
 
 def alias_board(
-    detail: PromptDetail, protected: Collection[str], *, key: str
+    detail: PromptDetail, protected: Collection[str], *, key: str, readonly: str | None = None
 ) -> tuple[str, int, int | None] | None:
-    """Draw the board; returns the move the user just dropped `(alias, from, to)`, if any."""
+    """Draw the board; returns the move the user just dropped `(alias, from, to)`, if any.
+    With `readonly` (the reason), the chips are shown and cannot be dragged."""
     result = _component()(
         key=key,
-        data=board_data(detail, protected),
+        data=board_data(detail, protected, readonly=readonly),
         on_move_change=lambda: None,
         height="content",
     )

@@ -9,8 +9,9 @@ import streamlit as st
 
 from promptui.registry.errors import PromptUIError
 from promptui.registry.models import PromptDetail
+from promptui.tables import mapping_frame
 from promptui.ui import state
-from promptui.ui.feedback import md_code, show_error
+from promptui.ui.feedback import md_code, md_escape, show_error
 
 
 def _value_key(prefix: str, name: str, key: str, value: str) -> str:
@@ -19,10 +20,18 @@ def _value_key(prefix: str, name: str, key: str, value: str) -> str:
     return f"{prefix}:value:{name}:{digest}"
 
 
-def tag_editor(detail: PromptDetail, *, key_prefix: str) -> None:
-    """The prompt's tags, each editable and removable, and a form to add one."""
+def tag_editor(detail: PromptDetail, *, key_prefix: str, readonly: str | None = None) -> None:
+    """The prompt's tags, each editable and removable, and a form to add one (shown only, with
+    `readonly` as the reason, to a person who may not change them)."""
     name = detail.name
     st.subheader("Prompt tags")
+    if readonly is not None:
+        if detail.tags:
+            st.dataframe(mapping_frame(detail.tags), hide_index=True, width="stretch")
+        else:
+            st.caption("No tags yet.")
+        st.caption(md_escape(readonly))
+        return
     st.caption("Tags say who owns a prompt and what it is for (project, team, use case).")
     for key, value in sorted(detail.tags.items()):
         c1, c2, c3, c4 = st.columns([2, 5, 1, 1], vertical_alignment="center")

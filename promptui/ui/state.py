@@ -20,7 +20,8 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
-from promptui.aliases.history import AliasEvent, AliasHistory
+from promptui.aliases.approvals import AliasRequest, requests_from
+from promptui.aliases.history import AliasEvent, AliasHistory, events_from
 from promptui.config import default_tracking_uri, load_settings
 from promptui.insights.lineage import Lineage, LineageReader, LinkedTrace
 from promptui.registry.credentials import Credentials
@@ -181,8 +182,14 @@ def get_prompt(name: str) -> PromptDetail:
 
 def alias_events(name: str) -> list[AliasEvent]:
     """Recorded alias changes of one prompt, newest first, read afresh on each page load (one
-    request)."""
-    return _read("events", name, lambda: alias_history().events(name))
+    request, shared with `alias_requests`)."""
+    return events_from(_read("history", name, lambda: alias_history().read_runs(name)))
+
+
+def alias_requests(name: str) -> list[AliasRequest]:
+    """Requests to move the prompt's protected aliases, with their decisions (the same read as
+    `alias_events`)."""
+    return requests_from(name, _read("history", name, lambda: alias_history().read_runs(name)))
 
 
 def lineage(name: str) -> Lineage:
