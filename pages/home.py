@@ -4,6 +4,7 @@ import streamlit as st
 
 from promptui.registry.errors import PromptUIError
 from promptui.ui import state
+from promptui.ui.auth import mode, service_user
 from promptui.ui.feedback import md_code, show_error
 from promptui.ui.layout import page_setup
 
@@ -13,6 +14,12 @@ st.caption("Browse, edit, compare and deploy the prompts in your MLflow Prompt R
 
 reg = state.registry()
 st.markdown(f"**Registry:** {md_code(reg.display_uri)} ({reg.kind})")
+if (service := service_user()) is not None and mode() == "service":
+    st.info(
+        f"Every action here is made as the service account {md_code(service)}: MLflow checks "
+        "that account's permissions, not each person's, and records it as the author.",
+        icon="👥",
+    )
 try:
     prompts = state.list_prompts()
 except PromptUIError as e:

@@ -1,5 +1,5 @@
 """People on an MLflow server with user accounts (`mlflow server --app-name basic-auth`): who is
-signed in, whether the server asks for sign-in, and a person's permission on a prompt.
+signed in, whether the server asks for sign-in, and the grants a person holds.
 
 MLflow decides; these reads only let the app say so before a click. Each is one request; a
 server without user accounts answers 404, read here as "no accounts" (None).
@@ -15,12 +15,12 @@ from mlflow.utils.rest_utils import MlflowHostCreds, http_request
 
 from promptui.registry.connection import RegistryConnection
 from promptui.registry.credentials import host_creds
-from promptui.registry.errors import AuthenticationError
+from promptui.registry.errors import AuthenticationError, RegistryUnavailableError
 
 Level = Literal["READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS", "DENY"]
 RANK = {"NO_PERMISSIONS": 0, "DENY": 0, "READ": 1, "USE": 2, "EDIT": 3, "MANAGE": 4}
 CURRENT_USER = "/api/2.0/mlflow/users/current"
-USER_PERMISSION = "/api/3.0/mlflow/users/permissions/get"
+CURRENT_PERMISSIONS = "/api/3.0/mlflow/users/current/permissions"
 PROBE = "/api/2.0/mlflow/registered-models/search"
 
 
@@ -53,7 +53,11 @@ def _get(registry: RegistryConnection, what: str, endpoint: str, **params: str) 
             f"The registry at {registry.display_uri} did not accept the user name or password "
             f"of {who}."
         )
-    response.raise_for_status()
+    if response.status_code != 200:
+        raise RegistryUnavailableError(
+            f"The registry at {registry.display_uri} answered {what.lower()} with HTTP "
+            f"{response.status_code}."
+        )
     return response.json()
 
 
@@ -92,35 +96,35 @@ def current_user(registry: RegistryConnection) -> Account | None:
     return Account(str(user["username"]), bool(user.get("is_admin")))
 
 
-def prompt_permission(
-    registry: RegistryConnection, name: str, *, is_admin: bool = False
-) -> str | None:
-    """The signed-in person's permission on one prompt (`READ`, `EDIT`, `MANAGE`, ...; an
-    admin may do anything), or None when the server has no accounts or nobody is signed in."""
-    return _permission(registry, "registered_model", name, is_admin)
+@dataclass(frozen=True)
+class Grants:
+    """What MLflow's auth lists for the signed-in person: admin or not, and their grants as
+    (resource type, resource name or `*`) -> permission."""
+
+    is_admin: bool
+    grants: dict[tuple[str, str], str]
+
+    def on(self, kind: str, resource: str) -> str | None:
+        """The best permission granted on a resource (None: no grant, so MLflow's default
+        applies, which the server does not tell: nothing is assumed)."""
+        if self.is_admin:
+            return "MANAGE"
+        found = [self.grants.get((kind, resource)), self.grants.get((kind, "*"))]
+        held = [p for p in found if p is not None]
+        return max(held, key=lambda p: RANK.get(p, 0)) if held else None
 
 
-def experiment_permission(
-    registry: RegistryConnection, experiment_id: str, *, is_admin: bool = False
-) -> str | None:
-    """The signed-in person's permission on one experiment (e.g. the alias history)."""
-    return _permission(registry, "experiment", experiment_id, is_admin)
-
-
-def _permission(
-    registry: RegistryConnection, kind: str, resource: str, is_admin: bool
-) -> str | None:
-    user = registry.user
-    if registry.kind != "server" or not user:
+def current_grants(registry: RegistryConnection) -> Grants | None:
+    """The signed-in person's grants (one request); None on a server without user accounts."""
+    if registry.kind != "server" or not registry.user:
         return None
-    if is_admin:
-        return "MANAGE"
-    data = _get(
-        registry,
-        f"Permissions of {user}",
-        USER_PERMISSION,
-        username=user,
-        resource_type=kind,
-        resource_id=resource,
-    )
-    return None if data is None else str(data.get("permission") or "NO_PERMISSIONS")
+    data = _get(registry, f"Permissions of {registry.user}", CURRENT_PERMISSIONS)
+    if data is None:
+        return None
+    grants: dict[tuple[str, str], str] = {}
+    for row in data.get("permissions") or []:
+        key = (str(row.get("resource_type")), str(row.get("resource_pattern")))
+        permission = str(row.get("permission"))
+        if RANK.get(permission, 0) >= RANK.get(grants.get(key, ""), -1):
+            grants[key] = permission
+    return Grants(bool(data.get("is_admin")), grants)

@@ -113,20 +113,15 @@ def signed_in_elsewhere_expired() -> None:
 
 
 def permission(name: str) -> str | None:
-    """This session's permission on a prompt (None: not known, everything is offered), read
-    once per page load."""
+    """This session's permission on a prompt as granted (None: not known, so everything is
+    offered and MLflow decides on the write); the grants are read once per page load."""
     if mode() not in ("personal", "service"):
         return None
-    account = st.session_state.get(ACCOUNT_KEY)
-    is_admin = bool(account and account.is_admin)
     try:
-        return state.read_once(
-            "permission",
-            name,
-            lambda: accounts.prompt_permission(state.registry(), name, is_admin=is_admin),
-        )
+        grants = state.read_once("grants", "", lambda: accounts.current_grants(state.registry()))
     except PromptUIError:
         return None  # MLflow still decides on the write; the button just is not disabled
+    return grants.on("prompt", name) if grants is not None else None
 
 
 def may(name: str, needed: str) -> tuple[bool, str | None]:

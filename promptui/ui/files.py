@@ -11,6 +11,7 @@ from promptui.files.importing import ImportPlan, apply_import, plan_import
 from promptui.registry.errors import InvalidInputError, PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.ui import state
+from promptui.ui.approvals import allowed_to_move
 from promptui.ui.feedback import md_code, md_escape, show_error
 
 PLAN_KEY = "files_plan"
@@ -82,6 +83,15 @@ def upload_and_import() -> None:
         st.success("The registry already holds what these files say: nothing to do.")
         return
     reason = ""
+    refused = [f"{n}@{a.alias}" for n, a in plan.protected_moves if not allowed_to_move(n, a.alias)]
+    if refused:
+        st.error(
+            "You may not move "
+            + ", ".join(md_code(r) for r in refused)
+            + ": leave those aliases out of the files, or ask someone allowed to import them.",
+            icon="🔒",
+        )
+        return
     if plan.protected_moves:
         names = ", ".join(md_code(f"{n}@{a.alias}") for n, a in plan.protected_moves)
         st.warning(f"Protected aliases move: {names}. Give a reason for the history.", icon="⚠️")
