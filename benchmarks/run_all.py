@@ -4,7 +4,11 @@ Run: .venv/bin/python benchmarks/run_all.py [--quick]   (or `make bench`)
 Each registry benchmark runs against a real `mlflow server` on loopback over SQLite, seeded with
 1,000 prompts x 20 versions, then once more with 10,000 prompts x 20 (without the naive list,
 which grows with the prompt count to several minutes there, the memory and the alias figures).
-`--quick` seeds 100 x 5 and 1,000 x 5 instead.
+Export to prompt files runs at 1,000 x 20 from its own seeded server and the import of the
+first 100 exported files (100 x 20) into empty servers, each against its naive way
+(benchmarks/files.py); the naive import registers one version at a time, which would take about
+an hour for all 1,000 here.
+`--quick` seeds 100 x 5 and 1,000 x 5 instead (files: 100 x 5, all 100 imported).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import alias_moves, browser, diff, list_prompts, one_prompt, prompts_page
+from benchmarks import alias_moves, browser, diff, files, list_prompts, one_prompt, prompts_page
 from benchmarks.common import Row, load_average, machine, markdown_table, seeded_server
 
 FIRST_PROMPT = "bench-00000"  # named by benchmarks/seed.py
@@ -70,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     main_size, big_size = ((100, 5), (1000, 5)) if args.quick else ((1000, 20), (10_000, 20))
     runs = 3 if args.quick else 10
+    files_import = main_size[0] if args.quick else 100  # prompts imported (see the docstring)
     load_before = load_average()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="promptui-bench-") as tmp:
@@ -77,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += registry_rows(work / "main", *main_size, full=True, sessions=10, runs=runs)
         _log("diff")
         rows += diff.run()
+        _log("export and import of prompt files")
+        rows += files.run(work / "files", *main_size, import_prompts=files_import)
         rows += registry_rows(work / "big", *big_size, full=False, sessions=0, runs=runs)
     print(f"Machine: {machine()}.  ")
     print(

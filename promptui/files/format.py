@@ -170,14 +170,20 @@ def file_from_detail(detail: PromptDetail) -> PromptFile:
     )
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's emitter and parser when PyYAML has them (its wheels do): the same text, several
+# times faster than the pure-Python ones.
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
     """Block scalars for multi-line text; everything else as PyYAML writes it safely."""
 
 
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # line breaks to YAML, not to Python
 
 
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _text(dumper: Any, value: str) -> yaml.ScalarNode:
     # Double quotes escape the line breaks YAML would read as "\n"; PyYAML also falls back
     # to quotes on its own where a block scalar cannot hold the text exactly.
     if _OTHER_BREAKS.search(value):
@@ -224,7 +230,7 @@ def dump(prompt: PromptFile) -> str:
 def load(text: str, source: str) -> PromptFile:
     """A prompt file from its text; InvalidInputError names `source`, the key and the problem."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as e:
         raise InvalidInputError(f"{source}: not valid YAML ({_short(str(e))}).") from None
     if not isinstance(data, Mapping):

@@ -158,7 +158,7 @@ def plan_prompt(
 
 def plan_import(registry: PromptRegistry, files: Sequence[tuple[str, PromptFile]]) -> ImportPlan:
     """Read the registry (every prompt with every version: one request per 1,000 prompts and per
-    10,000 versions, plus one per 1,000 registered models) and plan each file against it."""
+    2,000 versions, plus one per 1,000 registered models) and plan each file against it."""
     current = {d.name: d for d in registry.all_prompts()}
     models = set(registry.model_names()) if any(p.name not in current for _, p in files) else set()
     return ImportPlan(

@@ -118,7 +118,7 @@ class RegistryConnection:
                 raise RegistryUnavailableError(
                     f"The registry at {self.display_uri} did not answer within "
                     f"{self.timeout_s:g} s. Check that the MLflow server is running and "
-                    "reachable, then retry."
+                    "not overloaded, then retry (request_timeout_s sets the deadline)."
                 ) from None
         except PromptUIError:
             raise

@@ -26,6 +26,9 @@ from promptui.search import filter_prompts
 PROMPT_FILTER = f"tags.`{IS_PROMPT_TAG}` = 'true'"
 PAGE_SIZE = 1000  # MLflow's maximum for search_registered_models
 MAX_VERSIONS = 10_000
+# Versions of every prompt are read in pages of this size: a page of 10,000 (about 14 MB of
+# JSON) can take longer than the request deadline; 2,000 takes about a second.
+BULK_VERSIONS_PAGE = 2_000
 _VERSION_REF = re.compile(r"[vV]?[0-9]+")
 
 
@@ -154,8 +157,8 @@ class RegistryReads(RegistryConnection):
         return rm
 
     def all_prompts(self) -> list[PromptDetail]:
-        """Every prompt with every version (oldest-first numbering kept, newest first in each):
-        one request per 1,000 prompts plus one per 10,000 versions, whatever their spread."""
+        """Every prompt with every version (newest first in each): one request per 1,000
+        prompts plus one per 2,000 versions, whatever their spread."""
         summaries = self.list_prompts()
         store = self._store_checked()
         versions: dict[str, list[PromptVersion]] = {s.name: [] for s in summaries}
@@ -165,7 +168,7 @@ class RegistryReads(RegistryConnection):
                 "Listing prompt versions",
                 lambda t=token: store.search_model_versions(
                     filter_string=f"tag.`{IS_PROMPT_TAG}` = 'true'",
-                    max_results=MAX_VERSIONS,
+                    max_results=BULK_VERSIONS_PAGE,
                     page_token=t,
                 ),
             )

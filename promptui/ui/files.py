@@ -38,7 +38,7 @@ def _all_prompts_zip() -> bytes:
 
 def download_all(*, key: str) -> None:
     """A button that downloads every prompt as a zip; the registry is read only on the click
-    (one request per 1,000 prompts and per 10,000 versions)."""
+    (one request per 1,000 prompts and per 2,000 versions)."""
     st.download_button(
         "Download all prompts (.zip)",
         data=_all_prompts_zip,
