@@ -30,7 +30,7 @@ NAME = "bench-00000"  # the first prompt benchmarks/seed.py writes
 
 
 def seed_runs(uri: str, versions: int, count: int) -> None:
-    """`count` finished runs in two experiments, each linked to one version, with metrics."""
+    """`count` runs in two experiments, each linked to one version, with metrics."""
     client = MlflowClient(tracking_uri=uri)
     experiments = [client.create_experiment(f"eval-{i}") for i in range(2)]
     for i in range(count):
@@ -42,7 +42,6 @@ def seed_runs(uri: str, versions: int, count: int) -> None:
             Metric("latency_ms", 100.0 + i % 50, 0, 0),
         ]
         client.log_batch(run.info.run_id, metrics=metrics, tags=[RunTag(LINK_TAG, tag)])
-        client.set_terminated(run.info.run_id)
 
 
 def naive_lineage(client: MlflowClient, versions: int) -> int:
@@ -103,6 +102,13 @@ def run(uri: str, versions: int, linked: int, runs: int = 5) -> list[Row]:
         ),
         *page_rows(uri, linked),
     ]
+
+
+def bench(workdir: Path, versions: int, linked: int, runs: int) -> list[Row]:
+    """The rows for `make bench`: a server with one prompt of `versions` and `linked` runs."""
+    with seeded_server(workdir, 1, versions) as server:
+        seed_runs(server.url, versions, linked)
+        return run(server.url, versions, linked, runs)
 
 
 def main() -> None:

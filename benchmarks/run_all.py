@@ -22,7 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import alias_moves, browser, diff, files, list_prompts, one_prompt, prompts_page
+from benchmarks import (
+    alias_moves,
+    browser,
+    diff,
+    files,
+    insights,
+    list_prompts,
+    one_prompt,
+    prompts_page,
+)
 from benchmarks.common import Row, load_average, machine, markdown_table, seeded_server
 
 FIRST_PROMPT = "bench-00000"  # named by benchmarks/seed.py
@@ -82,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += registry_rows(work / "main", *main_size, full=True, sessions=10, runs=runs)
         _log("diff")
         rows += diff.run()
+        _log("version insights")
+        rows += insights.bench(work / "insights", 20, 200 if args.quick else 2000, runs)
         _log("export and import of prompt files")
         rows += files.run(work / "files", *main_size, import_prompts=files_import)
         rows += registry_rows(work / "big", *big_size, full=False, sessions=0, runs=runs)
