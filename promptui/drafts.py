@@ -59,14 +59,6 @@ class DraftMessage:
             return self.original.with_role(self.role).with_content(self.content)
         return ChatMessage(self.role, self.content)
 
-    @property
-    def edited(self) -> bool:
-        """Changed (or added) since the base version."""
-        try:
-            return self.original is None or self.message() != self.original
-        except InvalidInputError:
-            return True
-
 
 @dataclass
 class Draft:

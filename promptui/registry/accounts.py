@@ -1,5 +1,5 @@
 """People on an MLflow server with user accounts (`mlflow server --app-name basic-auth`): who is
-signed in, whether the server asks for sign-in, and the grants a person holds.
+signed in, and the grants a person holds.
 
 MLflow decides; these reads only let the app say so before a click. Each is one request; a
 server without user accounts answers 404, read here as "no accounts" (None).
@@ -21,7 +21,6 @@ Level = Literal["READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS", "DENY"]
 RANK = {"NO_PERMISSIONS": 0, "DENY": 0, "READ": 1, "USE": 2, "EDIT": 3, "MANAGE": 4}
 CURRENT_USER = "/api/2.0/mlflow/users/current"
 CURRENT_PERMISSIONS = "/api/3.0/mlflow/users/current/permissions"
-PROBE = "/api/2.0/mlflow/registered-models/search"
 
 
 def allows(permission: str | None, needed: str) -> bool:
@@ -59,21 +58,6 @@ def _get(registry: RegistryConnection, what: str, endpoint: str, **params: str) 
             f"{response.status_code}."
         )
     return response.json()
-
-
-def sign_in_required(uri: str, timeout_s: float) -> bool:
-    """True when the server answers a request without credentials with 401 (one request)."""
-    if not uri.startswith(("http://", "https://")):
-        return False
-    anonymous = RegistryConnection(uri, timeout_s=timeout_s)
-
-    def send() -> Any:
-        return http_request(
-            MlflowHostCreds(host=uri), PROBE, "GET", params={"max_results": "1"},
-            max_retries=0, timeout=timeout_s,
-        )  # fmt: skip
-
-    return anonymous.call("Connecting to the registry", send).status_code == 401
 
 
 @dataclass(frozen=True)
