@@ -1,5 +1,9 @@
 """Aliases: the board (drag or keyboard), rollback and the alias history of one prompt."""
 
+from promptui.startup import import_app_modules
+
+import_app_modules()  # first: sessions that start together must not import in parallel
+
 import streamlit as st
 
 from promptui.aliases import protected_aliases

@@ -1,5 +1,9 @@
 """Compare: two versions of a prompt, side by side or inline; the URL reproduces the view."""
 
+from promptui.startup import import_app_modules
+
+import_app_modules()  # first: sessions that start together must not import in parallel
+
 from dataclasses import replace
 
 import streamlit as st

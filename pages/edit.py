@@ -1,5 +1,9 @@
 """Create / edit: a new prompt, or a new version of one, with a diff before committing."""
 
+from promptui.startup import import_app_modules
+
+import_app_modules()  # first: sessions that start together must not import in parallel
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 

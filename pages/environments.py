@@ -1,5 +1,9 @@
 """Environments: which prompt version each `configs/*.yaml` loads right now, and promotions."""
 
+from promptui.startup import import_app_modules
+
+import_app_modules()  # first: sessions that start together must not import in parallel
+
 import streamlit as st
 
 from promptui.registry.errors import PromptUIError

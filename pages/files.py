@@ -1,5 +1,9 @@
 """Files: download prompts as YAML files, and import files with the plan shown first."""
 
+from promptui.startup import import_app_modules
+
+import_app_modules()  # first: sessions that start together must not import in parallel
+
 import streamlit as st
 
 from promptui.ui.files import download_all, upload_and_import

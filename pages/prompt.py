@@ -1,5 +1,9 @@
 """Prompt: one prompt's versions, the selected version, how to use it, its tags."""
 
+from promptui.startup import import_app_modules
+
+import_app_modules()  # first: sessions that start together must not import in parallel
+
 import streamlit as st
 
 from promptui.registry.errors import PromptUIError

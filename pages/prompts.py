@@ -1,5 +1,9 @@
 """Prompts: every prompt in one table, searchable without another request."""
 
+from promptui.startup import import_app_modules
+
+import_app_modules()  # first: sessions that start together must not import in parallel
+
 import streamlit as st
 
 from promptui.demo import seed_demo
