@@ -4,6 +4,8 @@ from promptui.startup import import_app_modules
 
 import_app_modules()  # first: sessions that start together must not import in parallel
 
+from functools import partial
+
 import streamlit as st
 
 from promptui.registry.errors import PromptUIError
@@ -18,22 +20,29 @@ from promptui.ui.insights import metrics_across_versions, version_insights
 from promptui.ui.layout import page_setup
 from promptui.ui.nav import (
     ALIASES_PAGE,
+    CHOOSE_PROMPT,
     COMPARE_PAGE,
     PROMPTS_PAGE,
     open_editor,
     query_version,
+    show_chosen_prompt,
+    show_picked_version,
+    show_selected_row,
 )
 from promptui.ui.prompt_tags import tag_editor
 from promptui.ui.prompt_views import (
-    alias_chips,
+    alias_links,
     ask_delete,
+    compare_base,
     delete_dialog,
     show_settings,
     show_template,
     show_variables,
     try_it,
     use_this_prompt,
+    version_choice,
     version_header,
+    version_name,
 )
 from promptui.ui.reads import prompt_or_stop
 
@@ -47,18 +56,22 @@ if not name:
     except PromptUIError as e:
         show_error(e, retry_key="prompt_retry_list")
         st.stop()
-    choice = st.selectbox("Open a prompt", names, index=None, key="prompt_pick")
-    if choice:
-        st.query_params["prompt"] = choice
-        st.rerun()
+    st.selectbox(
+        "Open a prompt",
+        names,
+        index=None,
+        key="prompt_pick",
+        placeholder=CHOOSE_PROMPT,
+        on_change=show_chosen_prompt,
+        args=("prompt_pick",),
+    )
     st.page_link(PROMPTS_PAGE, label="Browse and search all prompts", icon=":material/list:")
     st.stop()
 
 st.title(md_escape(name))
 detail: PromptDetail = prompt_or_stop(name, retry_key="prompt_retry")
 
-if detail.aliases:
-    st.markdown(alias_chips(f"{a} → v{v}" for a, v in detail.aliases.items()))
+alias_links(detail)
 
 if not detail.versions:
     st.info("This prompt has no versions left.")
@@ -72,32 +85,29 @@ if wanted and requested is None:
 selected = requested or detail.versions[0]
 index = detail.versions.index(selected)
 
-base = detail.aliases.get("production", selected.version)
-if base == selected.version and index + 1 < len(detail.versions):
-    base = detail.versions[index + 1].version
-l1, l2, l3, _ = st.columns([1, 1, 1, 2])
-l1.page_link(
-    ALIASES_PAGE,
-    label="Aliases, history & rollback",
-    icon=":material/label:",
-    query_params={"prompt": name},
-)
-l2.page_link(
-    COMPARE_PAGE,
-    label=f"Compare v{base} → v{selected.version}",
-    icon=":material/difference:",
-    query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
-    disabled=base == selected.version,
-)
-
-with l3:
+with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
+    st.page_link(
+        ALIASES_PAGE,
+        label="Aliases, history & rollback",
+        icon=":material/label:",
+        query_params={"prompt": name},
+    )
+    if (base := compare_base(detail, selected)) is not None:
+        sides = f"{version_name(detail, base)} → {version_name(detail, selected.version)}"
+        st.page_link(
+            COMPARE_PAGE,
+            label=f"Compare {md_escape(sides)}",
+            icon=":material/difference:",
+            query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
+        )
     download_prompt(detail, key="prompt_download")
 
 st.subheader("Versions")
+table_key = f"prompt_versions:{name}:{selected.version}"
 event = st.dataframe(
     versions_frame(detail),
-    key=f"prompt_versions:{name}:{selected.version}",
-    on_select="rerun",
+    key=table_key,
+    on_select=partial(show_selected_row, table_key, [v.version for v in detail.versions]),
     selection_mode="single-row",
     selection_default={"selection": {"rows": [index]}},
     hide_index=True,
@@ -110,22 +120,23 @@ event = st.dataframe(
         "created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
     },
 )
+
 rows = event.selection.rows
-if rows and rows[0] != index:
+if rows and rows[0] != index:  # a selection made without its callback (e.g. set in state)
     st.query_params["version"] = str(detail.versions[rows[0]].version)
     st.rerun()
 
 c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
-chosen = c1.selectbox(
+picker_key = f"prompt_version_pick:{name}:{selected.version}"
+c1.selectbox(
     "Version",
     [v.version for v in detail.versions],
     index=index,
-    format_func=lambda n: f"v{n}" + (" (latest)" if n == detail.versions[0].version else ""),
-    key=f"prompt_version_pick:{name}:{selected.version}",
+    format_func=lambda n: version_choice(detail, n),
+    key=picker_key,
+    on_change=show_picked_version,
+    args=(picker_key,),
 )
-if chosen != selected.version:
-    st.query_params["version"] = str(chosen)
-    st.rerun()
 can_edit, why_not_edit = may(name, "EDIT")
 can_delete, why_not_delete = may(name, "MANAGE")
 if c2.button(
@@ -157,7 +168,7 @@ with template_tab:
     show_variables(selected.variables, jinja=selected.uses_jinja)
     show_template(selected)
 with use_tab:
-    use_this_prompt(selected)
+    use_this_prompt(detail, selected, key="prompt_snippet")
 with try_tab:
     try_it(selected, key_prefix="prompt_try")
 with details_tab:

@@ -11,7 +11,14 @@ from benchmarks.seed import bulk_seed
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
-from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, titles
+from tests.apptest_util import (
+    fresh_streamlit_caches,
+    open_page,
+    start_app,
+    texts,
+    titles,
+    unescape,
+)
 from tests.servers import Server
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
@@ -240,11 +247,20 @@ def test_use_this_prompt_gives_uris_and_snippet(
     _story(PromptRegistry(sqlite_uri), "story")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=2)
     codes = texts(at, "code")
-    assert "prompts:/story/2" in codes
-    assert "prompts:/story@production" in codes
+    assert "prompts:/story@production" in codes  # production by default, whatever is selected
     snippet = next(c for c in codes if c.startswith("import mlflow"))
     assert 'load_prompt("prompts:/story@production")' in snippet
     assert 'prompt.format(question="<question>", topic="<topic>")' in snippet
+    picker = at.selectbox(key="prompt_snippet:story")
+    assert picker.options == ["production (now v2)", "champion (now v3)", "v3", "v2", "v1"]
+    picker.set_value("v1").run()
+    codes = texts(at, "code")
+    assert "prompts:/story/1" in codes
+    snippet = next(c for c in codes if c.startswith("import mlflow"))
+    assert 'load_prompt("prompts:/story/1")' in snippet
+    assert 'prompt.format(question="<question>")' in snippet  # v1's variables, not v2's
+    at.selectbox(key="prompt_snippet:story").set_value("champion").run()
+    assert "prompts:/story@champion" in texts(at, "code")
 
 
 def test_try_it_renders_and_names_missing_variables(
@@ -334,9 +350,42 @@ def test_prompt_page_links_to_rollback_and_compare(
 ) -> None:
     _story(PromptRegistry(sqlite_uri), "story")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=3)
-    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    links = {unescape(link.proto.label): link.proto for link in at.get("page_link")}
     aliases = links["Aliases, history & rollback"]
     assert aliases.page.endswith("aliases") and "prompt=story" in aliases.query_string
-    compare = links["Compare v2 → v3"]  # what production serves against the selected version
+    compare = links["Compare production (v2) → champion (v3)"]  # production against the selected
     assert compare.page.endswith("compare")
     assert "left=2" in compare.query_string and "right=3" in compare.query_string
+    # Each alias is a link to the version it points at; breadcrumbs lead back to the list.
+    production = links["production → v2"]
+    assert production.page.endswith("prompt")
+    assert production.query_string == "prompt=story&version=2"
+    assert links["champion → v3"].query_string == "prompt=story&version=3"
+    assert links["Prompts"].page.endswith("prompts")
+    # The sidebar carries the prompt into the other pages about one prompt.
+    sidebar = {unescape(link.proto.label): link.proto for link in at.sidebar.get("page_link")}
+    for page in ("Prompt", "Create / edit", "Compare", "Aliases"):
+        assert sidebar[page].query_string == "prompt=story", page
+    for page in ("Home", "Prompts", "Environments", "Files"):
+        assert sidebar[page].query_string == "", page
+
+
+def test_one_version_prompt_offers_no_compare_and_the_picker_names_aliases(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    reg.create_prompt("solo", "Hello {{name}}.", "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="solo")
+    labels = [unescape(link.proto.label) for link in at.get("page_link")]
+    assert not [label for label in labels if label.startswith("Compare ")]
+    _story(reg, "story")
+    open_page(at, "prompt", prompt="story")
+    assert at.selectbox(key="prompt_version_pick:story:3").options == [
+        "v3 · champion · latest",
+        "v2 · production",
+        "v1",
+    ]
+    # The sidebar now carries the prompt last shown, also to a page opened without one.
+    open_page(at, "home")
+    sidebar = {unescape(link.proto.label): link.proto for link in at.sidebar.get("page_link")}
+    assert sidebar["Compare"].query_string == "prompt=story"

@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from promptui.config import PROJECT_DIR
-from promptui.ui.feedback import md_code
+from promptui.ui.feedback import md_code, md_escape
+from promptui.ui.nav import PROMPT_PAGE, PROMPT_PAGES, PROMPTS_PAGE, current_prompt, prompt_params
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,17 @@ def page_setup(title: str) -> None:
     from promptui.ui.state import begin_page, invalidate, registry
 
     # A page load is a page and the prompt it shows; other query changes are reruns of it.
-    begin_page(f"{title}?{st.query_params.get('prompt', '')}")
+    shown = st.query_params.get("prompt", "").strip()
+    begin_page(f"{title}?{shown}")
+    if shown and title in {spec.title for spec in PAGES if spec.path in PROMPT_PAGES}:
+        breadcrumbs(title, shown)
 
+    current = current_prompt()
     with st.sidebar:
         for spec in PAGES:
-            st.page_link(spec.path, label=spec.title, icon=spec.icon)
+            # Pages about one prompt open on the prompt the person is working on.
+            carried = prompt_params(current) if spec.path in PROMPT_PAGES else None
+            st.page_link(spec.path, label=spec.title, icon=spec.icon, query_params=carried)
         st.divider()
         st.caption(f"Registry: {md_code(registry().display_uri)}")
         # A callback runs before the page script, so the page's reads already miss the cache.
@@ -74,3 +81,16 @@ def page_setup(title: str) -> None:
             help="Forget cached reads and load everything again from the registry.",
         )
         sidebar_status()
+
+
+def breadcrumbs(title: str, name: str) -> None:
+    """`Prompts › NAME › title` above a page about one prompt, each step a link."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.page_link(PROMPTS_PAGE, label="Prompts")
+        st.caption("›")
+        if title == "Prompt":
+            st.caption(md_escape(name))
+        else:
+            st.page_link(PROMPT_PAGE, label=md_escape(name), query_params=prompt_params(name))
+            st.caption("›")
+            st.caption("New version" if title == "Create / edit" else title)

@@ -11,6 +11,9 @@ PROMPT_PAGE = "pages/prompt.py"
 EDIT_PAGE = "pages/edit.py"
 COMPARE_PAGE = "pages/compare.py"
 ALIASES_PAGE = "pages/aliases.py"
+PROMPT_PAGES = (PROMPT_PAGE, EDIT_PAGE, COMPARE_PAGE, ALIASES_PAGE)  # pages about one prompt
+CHOOSE_PROMPT = "Choose a prompt"  # every prompt chooser's placeholder
+_CURRENT = "nav_current_prompt"
 
 
 def prompt_params(name: str | None, version: int | None = None) -> dict[str, str]:
@@ -37,3 +40,40 @@ def query_version() -> int | None:
     """The `version` query parameter as a number, or None when absent or not a number."""
     raw = st.query_params.get("version", "").strip().lstrip("vV")
     return int(raw) if raw.isdigit() else None
+
+
+def current_prompt() -> str | None:
+    """The prompt the person is working on: this page's `?prompt=`, else the last one a page
+    showed in this session (so the sidebar can carry it to the other prompt pages)."""
+    name = st.query_params.get("prompt", "").strip()
+    if name:
+        st.session_state[_CURRENT] = name
+        return name
+    return st.session_state.get(_CURRENT)
+
+
+def forget_prompt(name: str) -> None:
+    """Stop carrying `name` from page to page (it was deleted or could not be read)."""
+    if st.session_state.get(_CURRENT) == name:
+        del st.session_state[_CURRENT]
+
+
+def show_chosen_prompt(key: str) -> None:
+    """Widget callback: show the prompt chosen in the widget `key` (before the page reruns, so
+    one choice is one rerun)."""
+    if chosen := st.session_state.get(key):
+        st.query_params.from_dict(prompt_params(chosen))
+
+
+def show_picked_version(key: str) -> None:
+    """Widget callback: show the version picked in the widget `key` (one pick, one rerun)."""
+    if (picked := st.session_state.get(key)) is not None:
+        st.query_params["version"] = str(int(picked))
+
+
+def show_selected_row(key: str, versions: list[int]) -> None:
+    """Dataframe callback: show the version of the row selected in the table `key`, whose rows
+    are `versions` in order (one click, one rerun)."""
+    rows = st.session_state[key].selection.rows
+    if rows and rows[0] < len(versions):
+        st.query_params["version"] = str(versions[rows[0]])

@@ -15,6 +15,7 @@ from promptui.tables import mapping_frame
 from promptui.templates import render
 from promptui.ui import state
 from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.nav import PROMPT_PAGE, prompt_params
 
 AVATAR_ROLES = ("system", "user", "assistant")  # roles Streamlit's chat message draws
 
@@ -22,6 +23,45 @@ AVATAR_ROLES = ("system", "user", "assistant")  # roles Streamlit's chat message
 def alias_chips(aliases: Iterable[str]) -> str:
     """Markdown badges for alias names (escaped)."""
     return " ".join(f":violet-badge[{md_escape(a)}]" for a in aliases)
+
+
+def alias_links(detail: PromptDetail) -> None:
+    """Each alias as a link to the version it points at (`?prompt=NAME&version=N`)."""
+    if not detail.aliases:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for alias, number in sorted(detail.aliases.items()):
+            st.page_link(
+                PROMPT_PAGE,
+                label=md_escape(f"{alias} → v{number}"),
+                icon=":material/label:",
+                query_params=prompt_params(detail.name, number),
+                help=f"Open v{number}, where {alias} points",
+            )
+
+
+def version_name(detail: PromptDetail, number: int) -> str:
+    """`production (v3)` for a version an alias points at (the first by name), else `v3`."""
+    aliases = sorted(a for a, v in detail.aliases.items() if v == number)
+    return f"{aliases[0]} (v{number})" if aliases else f"v{number}"
+
+
+def version_choice(detail: PromptDetail, number: int) -> str:
+    """A version picker's option: `v3 · production, champion · latest`."""
+    aliases = sorted(a for a, v in detail.aliases.items() if v == number)
+    latest = ["latest"] if detail.versions and number == detail.versions[0].version else []
+    return " · ".join([f"v{number}", *([", ".join(aliases)] if aliases else []), *latest])
+
+
+def compare_base(detail: PromptDetail, selected: PromptVersion) -> int | None:
+    """What the selected version is best compared with: production, or when it is production
+    the version before it; None for a prompt with a single version."""
+    base = detail.aliases.get("production", selected.version)
+    if base == selected.version:
+        older = [v.version for v in detail.versions if v.version < selected.version]
+        newer = [v.version for v in detail.versions if v.version > selected.version]
+        base = max(older) if older else (min(newer) if newer else None)
+    return base
 
 
 def show_messages(messages: Sequence[ChatMessage]) -> None:
@@ -102,15 +142,38 @@ def version_header(version: PromptVersion) -> None:
         st.caption("No commit message.")
 
 
-def use_this_prompt(version: PromptVersion) -> None:
-    """Copyable URIs of the version and its aliases, and a `load_prompt` snippet."""
-    st.caption("This exact version:")
-    st.code(version_uri(version.name, version.version), language=None)
-    for alias in version.aliases:
-        st.caption(f"Whatever {md_code(alias)} points to:")
-        st.code(alias_uri(version.name, alias), language=None)
-    uri = alias_uri(version.name, version.aliases[0]) if version.aliases else version.uri
-    st.code(load_snippet(uri, version.variables), language="python")
+def snippet_choices(detail: PromptDetail) -> list[str]:
+    """What a snippet can load: each alias (`production` first), then each version (`v3`)."""
+    aliases = sorted(detail.aliases, key=lambda a: (a != "production", a))
+    return [*aliases, *(f"v{v.version}" for v in detail.versions)]
+
+
+def use_this_prompt(detail: PromptDetail, version: PromptVersion, key: str) -> None:
+    """A `load_prompt` snippet for the alias or version the person picks (default: production
+    when it exists, else the selected version), and the URI of each."""
+    choices = snippet_choices(detail)
+    default = "production" if "production" in detail.aliases else f"v{version.version}"
+    picked = st.selectbox(
+        "Load",
+        choices,
+        index=choices.index(default) if default in choices else 0,
+        key=f"{key}:{detail.name}",
+        format_func=lambda c: f"{c} (now v{detail.aliases[c]})" if c in detail.aliases else c,
+        width=320,
+    )
+    if picked.startswith("v") and picked[1:].isdigit() and picked not in detail.aliases:
+        target = detail.version(int(picked[1:])) or version
+        uri = version_uri(detail.name, target.version)
+        st.caption(f"This exact version, v{target.version}:")
+    else:
+        target = detail.version(detail.aliases[picked]) or version
+        uri = alias_uri(detail.name, picked)
+        st.caption(
+            f"Whatever {md_code(picked)} points to (now v{target.version}); "
+            "the application follows it when the alias moves:"
+        )
+    st.code(uri, language=None)
+    st.code(load_snippet(uri, target.variables), language="python")
 
 
 def try_it(version: PromptVersion, key_prefix: str) -> None:
