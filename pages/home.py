@@ -11,6 +11,7 @@ from promptui.ui import state
 from promptui.ui.auth import mode, service_user
 from promptui.ui.feedback import md_code, show_error
 from promptui.ui.layout import page_setup
+from promptui.ui.nav import PROMPT_LINK_TEXT, prompt_link
 
 page_setup("Home")
 st.title("promptui")
@@ -30,12 +31,15 @@ except PromptUIError as e:
     show_error(e, retry_key="home_retry")
     st.stop()
 
-aliases = sum(len(p.aliases) for p in prompts)
-versions = sum(p.latest_version for p in prompts)
 c1, c2, c3 = st.columns(3)
 c1.metric("Prompts", len(prompts))
-c2.metric("Versions (newest numbers summed)", versions)
-c3.metric("Aliases", aliases)
+c2.metric(
+    "Versions created",
+    sum(p.latest_version for p in prompts),
+    help="Versions are numbered from 1 in each prompt: this adds each prompt's newest number "
+    "(deleted versions included).",
+)
+c3.metric("Aliases", sum(len(p.aliases) for p in prompts))
 if not prompts:
     st.info("The registry holds no prompts yet. Run `python -m promptui demo` to load the demo.")
 else:
@@ -44,13 +48,18 @@ else:
     st.dataframe(
         [
             {
-                "name": p.name,
+                "name": prompt_link(p.name),
                 "latest": p.latest_version,
-                "aliases": ", ".join(f"{a} → v{v}" for a, v in p.aliases.items()),
+                "aliases": ", ".join(f"{a} → v{v}" for a, v in sorted(p.aliases.items())),
                 "updated": p.updated_at,
             }
             for p in recent
         ],
         hide_index=True,
         width="stretch",
+        column_config={
+            "name": st.column_config.LinkColumn(display_text=PROMPT_LINK_TEXT),
+            "latest": st.column_config.NumberColumn(format="v%d", width="small"),
+            "updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm [UTC]"),
+        },
     )

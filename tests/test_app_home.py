@@ -31,7 +31,8 @@ def test_home_shows_registry_and_demo_counts(
     assert shown["Prompts"] == str(len(listed)) == "3"
     assert shown["Aliases"] == str(sum(len(s.aliases) for s in listed))
     (table,) = at.dataframe
-    assert set(table.value["name"]) == {s.name for s in listed}
+    # Each name is a link to its prompt page (the column shows the name).
+    assert set(table.value["name"]) == {f"prompt?prompt={s.name}" for s in listed}
     assert not at.error
 
 

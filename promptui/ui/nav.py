@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import NoReturn
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -24,6 +25,14 @@ def prompt_params(name: str | None, version: int | None = None) -> dict[str, str
     if version is not None:
         params["version"] = str(int(version))
     return params
+
+
+PROMPT_LINK_TEXT = r"prompt\?prompt=([^&]+)"  # a LinkColumn shows the name from the link
+
+
+def prompt_link(name: str, version: int | None = None) -> str:
+    """The prompt page's address relative to the app, for tables' link columns."""
+    return "prompt?" + urlencode(prompt_params(name, version))
 
 
 def open_prompt(name: str, version: int | None = None) -> NoReturn:
