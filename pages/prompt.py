@@ -166,7 +166,7 @@ template_tab, use_tab, try_tab, details_tab, runs_tab = st.tabs(
 )
 with template_tab:
     show_variables(selected.variables, jinja=selected.uses_jinja)
-    show_template(selected)
+    show_template(selected, key=f"prompt_template_view:{name}")
 with use_tab:
     use_this_prompt(detail, selected, key="prompt_snippet")
 with try_tab:

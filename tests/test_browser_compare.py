@@ -58,7 +58,7 @@ def test_shared_link_shows_highlighted_words(
     side = page.locator("table.pu-side")
     expect(side.locator("del.pu-del")).to_have_text("politely")
     expect(side.locator("ins.pu-ins")).to_have_text("briefly")
-    expect(side.locator("th").first).to_have_text(f"{unique_name}@v1")
+    expect(side.locator("th").first).to_have_text(f"{unique_name} v1")
     expect(page.get_by_text("+1 / −1 words · 1 line changed · variables unchanged")).to_be_visible()
     expect(page).to_have_url(re.compile(r"mode=side"))
 

@@ -232,8 +232,8 @@ def test_side_labels() -> None:
     v = version(3, "x")
     assert side_label("p", "production", v) == "p@production (v3)"
     assert side_label("p", "latest", v) == "p@latest (v3)"
-    assert side_label("p", "3", v) == "p@v3"
-    assert side_label("p", "", v) == "p@v3"
+    assert side_label("p", "3", v) == "p v3"
+    assert side_label("p", "", v) == "p v3"
 
 
 # --------------------------------------------------------------------------- comparison
@@ -309,7 +309,7 @@ def test_diff_file_for_text_has_side_labels_and_applies() -> None:
     c = compare_versions(left, right, left_ref="production", right_ref="2")
     text = c.diff_file()
     head = text.splitlines()[:2]
-    assert head == ["--- greet@production (v1)", "+++ greet@v2"]
+    assert head == ["--- greet@production (v1)", "+++ greet v2"]
     assert "-Hello {{name}}.\n+Hi {{name}}!\n" in text
     assert "\\ No newline at end of file" in text
     assert apply_unified(left.text, text) == right.text
@@ -339,7 +339,7 @@ def test_diff_file_for_chat_is_readable_sections_not_json() -> None:
     )
     c = compare_versions(left, right, left_ref="1", right_ref="latest")
     text = c.diff_file()
-    assert text.startswith("--- p@v1\n+++ p@latest (v2)\n")
+    assert text.startswith("--- p v1\n+++ p@latest (v2)\n")
     assert "-Be brief.\n+Be brief and kind.\n" in text
     assert "+### message 3 (assistant)\n" in text
     assert '+Sure: {"role": "x"}\n' in text

@@ -103,7 +103,7 @@ def test_default_view_is_production_against_latest(story: AppTest, unique_name: 
 def test_sides_by_version_number(story: AppTest, unique_name: str) -> None:
     at = open_page(story, "compare", prompt=unique_name, left=1, right=2)
     html = _html(at)
-    assert f"{unique_name}@v1" in html and f"{unique_name}@v2" in html
+    assert f"{unique_name} v1" in html and f"{unique_name} v2" in html
     assert "pu-ins" in html
     assert at.selectbox(key="compare_left").value == "1"
     assert at.selectbox(key="compare_left").format_func("1") == "v1"
@@ -124,7 +124,7 @@ def test_choosing_a_side_updates_the_link(story: AppTest, unique_name: str) -> N
     at.selectbox(key="compare_left").set_value("2").run()
     assert not at.exception
     assert _query(at)["left"] == "2"
-    assert f"{unique_name}@v2" in _html(at)
+    assert f"{unique_name} v2" in _html(at)
     assert at.selectbox(key="compare_left").value == "2"
 
 
@@ -218,7 +218,7 @@ def test_unknown_side_names_the_side_and_the_options(story: AppTest, unique_name
     at.selectbox(key="compare_left").set_value("production").run()
     at.selectbox(key="compare_right").set_value("2").run()
     assert not at.exception
-    assert f"{unique_name}@v2" in _html(at)
+    assert f"{unique_name} v2" in _html(at)
 
 
 def test_bad_link_values_are_ignored_and_reported(story: AppTest, unique_name: str) -> None:
@@ -258,8 +258,8 @@ def test_details_table_and_download(story: AppTest, unique_name: str) -> None:
     table = at.table[0].value
     assert [unescape(str(c)) for c in table.columns] == [
         "",
-        f"Left · {unique_name}@v1",
-        f"Right · {unique_name}@v2",
+        f"Left · {unique_name} v1",
+        f"Right · {unique_name} v2",
         "change",
     ]
     rows = {r[0]: r[1:] for r in ([unescape(str(c)) for c in t] for t in table.values)}

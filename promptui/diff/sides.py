@@ -168,7 +168,8 @@ def resolve_side(detail: PromptDetail, ref: str, side: str = "left") -> PromptVe
 
 
 def side_label(name: str, ref: str, version: PromptVersion) -> str:
-    """`NAME@production (v3)` for an alias or `latest`, `NAME@v3` for a version number."""
+    """`NAME@production (v3)` for an alias or `latest` (MLflow's alias syntax), `NAME v3` for a
+    version number."""
     if not ref or _VERSION_REF.fullmatch(ref):
-        return f"{name}@v{version.version}"
+        return f"{name} v{version.version}"
     return f"{name}@{ref} (v{version.version})"

@@ -64,7 +64,7 @@ def compare_base(detail: PromptDetail, selected: PromptVersion) -> int | None:
     return base
 
 
-def show_messages(messages: Sequence[ChatMessage]) -> None:
+def show_messages(messages: Sequence[ChatMessage], *, markdown: bool = False) -> None:
     """A chat template message by message, each with its role; content shown literally.
 
     Content parts, null content and keys beyond role and content are shown as JSON."""
@@ -78,7 +78,9 @@ def show_messages(messages: Sequence[ChatMessage]) -> None:
         # Only known roles pick an avatar; any other stored role is shown as text below.
         with st.chat_message(m.role if m.role in AVATAR_ROLES else "?"):
             st.caption(md_escape(f"{i}. {m.role}"))
-            if m.has_text:
+            if m.has_text and markdown:
+                st.markdown(m.content)
+            elif m.has_text:
                 st.code(m.content, language=None, wrap_lines=True)
             if not m.is_plain:
                 rest = {k: v for k, v in m.data().items() if k != "role"}
@@ -87,12 +89,27 @@ def show_messages(messages: Sequence[ChatMessage]) -> None:
                 st.code(json.dumps(rest, indent=2, ensure_ascii=False), language="json")
 
 
-def show_template(version: PromptVersion) -> None:
-    """The template: text as text, chat as messages; what MLflow could not read is said."""
+TEMPLATE_VIEWS = ("Text", "Markdown")
+
+
+def show_template(version: PromptVersion, key: str | None = None) -> None:
+    """The template: text as text, chat as messages; what MLflow could not read is said.
+
+    With a `key`, a Text / Markdown switch renders the text (or each message) as Markdown on
+    request; raw HTML in a template is never rendered (Streamlit shows it as text)."""
     if version.problem:
         st.error(md_escape(version.problem), icon="⚠️")
+    markdown = False
+    if key is not None:
+        view = st.segmented_control(
+            "Show as", TEMPLATE_VIEWS, default="Text", key=key, label_visibility="collapsed"
+        )
+        markdown = view == "Markdown"
     if version.is_chat and not (version.problem and not version.messages):
-        show_messages(version.messages)
+        show_messages(version.messages, markdown=markdown)
+    elif markdown:
+        with st.container(border=True):
+            st.markdown(version.text)
     else:
         st.code(version.text, language=None, wrap_lines=True)
     if version.uses_jinja:
