@@ -1,4 +1,5 @@
-"""Prompts: every prompt in one table, searchable without another request."""
+"""Prompts: every prompt in one table, searchable without another request, each result saying
+where it matched; names link to the prompt page."""
 
 from promptui.startup import import_app_modules
 
@@ -8,12 +9,15 @@ import streamlit as st
 
 from promptui.demo import seed_demo
 from promptui.registry.errors import PromptUIError
-from promptui.search import filter_prompts
+from promptui.search import search, terms, version_texts
 from promptui.tables import page_count, page_of, prompts_frame
 from promptui.ui import state
 from promptui.ui.feedback import show_error
 from promptui.ui.layout import page_setup
-from promptui.ui.nav import open_editor, open_prompt
+from promptui.ui.nav import PROMPT_LINK_TEXT, open_editor, open_prompt
+from promptui.ui.search_html import text_hits_html
+
+TEXT_HITS_SHOWN = 25
 
 page_setup("Prompts")
 st.title("Prompts")
@@ -50,12 +54,29 @@ query = c1.text_input(
     type="search",
     live=True,
     placeholder="name, text, alias or key=value",
-    help="Words match names, the latest text, aliases and tags; `key=value` matches a tag.",
+    help="Words match names, aliases, tags and the latest text; `key=value` matches a tag. "
+    "Each result says where it matched.",
 )
 if c2.button("Create prompt", key="prompts_create", width="stretch"):
     open_editor()
+every_version = st.toggle(
+    "Search every version's text",
+    key="prompts_every_version",
+    help="Also look in older versions' templates. The first search with this on reads every "
+    "version once (one request per 1,000 prompts and per 2,000 versions); typing reads nothing "
+    "more until the page is reloaded.",
+)
 
-found = filter_prompts(prompts, query)
+searching = bool(terms(query))
+versions = None
+if every_version and searching:
+    try:
+        with st.spinner("Reading every version…"):
+            versions = version_texts(state.all_prompts())
+    except PromptUIError as e:
+        show_error(e)
+        st.caption("Searching the latest versions only.")
+found = search(prompts, query, versions)
 pages = page_count(len(found))
 page = 1
 if pages > 1:
@@ -67,20 +88,37 @@ st.caption(
     f"{len(found):,} of {len(prompts):,} prompts"
     + (f" · page {page} of {pages}" if pages > 1 else "")
     + listed
-    + " · select a row to open the prompt"
+    + (" · every version's text searched" if versions is not None else "")
+    + " · click a name or select a row to open the prompt"
 )
 event = st.dataframe(
-    prompts_frame(shown),
+    prompts_frame([h.prompt for h in shown], [h.matched() for h in shown] if searching else None),
     key="prompts_table",
     on_select="rerun",
     selection_mode="single-row",
     hide_index=True,
     width="stretch",
     column_config={
+        "name": st.column_config.LinkColumn(
+            "name", display_text=PROMPT_LINK_TEXT, alignment="left", help="Click to open the prompt"
+        ),
+        "matched": st.column_config.TextColumn(
+            "matched",
+            width="large",
+            help="Where the search matched: name, alias, tag or text (match in «»)",
+        ),
         "latest": st.column_config.NumberColumn("latest", format="v%d", width="small"),
         "last modified": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
     },
 )
 rows = event.selection.rows
 if rows and rows[0] < len(shown):
-    open_prompt(shown[rows[0]].name)
+    open_prompt(shown[rows[0]].prompt.name)
+if searching:
+    body, total = text_hits_html(shown, TEXT_HITS_SHOWN)
+    if body:
+        st.caption(
+            "Where the text matched"
+            + (f" (first {TEXT_HITS_SHOWN} of {total})" if total > TEXT_HITS_SHOWN else "")
+        )
+        st.html(body)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from promptui.diff.mappings import render_value
 from promptui.registry.models import PromptDetail, PromptSummary
+from promptui.ui.nav import prompt_link
 
 T = TypeVar("T")
 
@@ -34,11 +35,16 @@ def tag_labels(tags: Mapping[str, str]) -> list[str]:
     return [f"{key}={value}" for key, value in sorted(tags.items())]
 
 
-def prompts_frame(summaries: Sequence[PromptSummary]) -> pd.DataFrame:
-    """One row per prompt, in the order given."""
+def prompts_frame(
+    summaries: Sequence[PromptSummary], matched: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """One row per prompt, in the order given. `name` holds the prompt page's link relative to
+    the app (`prompt_link`: `prompt?prompt=NAME`, shown as NAME by a link column with
+    `PROMPT_LINK_TEXT`); `matched` (where a search matched each prompt, plain text) follows
+    `name` when given."""
     rows = [
         (
-            s.name,
+            prompt_link(s.name),
             s.latest_version,
             alias_labels(s.aliases),
             tag_labels(s.tags),
@@ -47,7 +53,10 @@ def prompts_frame(summaries: Sequence[PromptSummary]) -> pd.DataFrame:
         )
         for s in summaries
     ]
-    return pd.DataFrame(rows, columns=list(PROMPT_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(PROMPT_COLUMNS))
+    if matched is not None:
+        frame.insert(1, "matched", list(matched))
+    return frame
 
 
 def versions_frame(detail: PromptDetail) -> pd.DataFrame:

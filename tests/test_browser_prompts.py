@@ -1,6 +1,13 @@
-"""Real Chromium against `streamlit run`: create, edit, commit, list; user HTML stays text."""
+"""Real Chromium against `streamlit run`: create, edit, commit, list, open a prompt from its
+name; user HTML stays text."""
 
 from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -8,7 +15,7 @@ from playwright.sync_api import Page, expect
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
 from tests.browser import wait_idle
-from tests.servers import Server
+from tests.servers import PROJECT_DIR, Server, _start, _wait_ready, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -65,8 +72,9 @@ def test_create_edit_commit_and_see_it_listed(
     expect(page.get_by_role("heading", name="Prompts")).to_be_visible()
     page.get_by_label("Search prompts", exact=True).fill(unique_name)
     expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
-    expect(page.get_by_test_id("glide-cell-1-0")).to_have_text(unique_name)
-    expect(page.get_by_test_id("glide-cell-2-0")).to_contain_text("2")
+    expect(page.get_by_test_id("glide-cell-1-0")).to_have_text(f"prompt?prompt={unique_name}")
+    expect(page.get_by_test_id("glide-cell-2-0")).to_have_text("name")  # where it matched
+    expect(page.get_by_test_id("glide-cell-3-0")).to_contain_text("2")
     # Selecting the row (its checkbox) opens the prompt.
     box = page.get_by_test_id("data-grid-canvas").first.bounding_box()
     assert box is not None
@@ -126,3 +134,83 @@ def test_deep_link_and_user_html_shown_as_text_in_every_view(
     expect(page.get_by_text("2 of ", exact=False)).to_be_visible()
     wait_idle(page)
     assert_nothing_injected(page)
+
+
+def open_by_name(page: Page, name: str) -> Page:
+    """Click the name in the first row of the Prompts table; the prompt page it opens (Streamlit
+    opens a link column's links in a new tab)."""
+    wait_idle(page)
+    box = page.get_by_test_id("data-grid-canvas").first.bounding_box()
+    assert box is not None
+    x, y = box["x"] + 50, box["y"] + 36 + 17  # past the selection box, on the name's text
+    page.mouse.move(x, y, steps=3)
+    with page.context.expect_page() as opened:
+        page.mouse.click(x, y)
+    prompt = opened.value
+    expect(prompt.get_by_role("heading", name=name)).to_be_visible()
+    assert page.get_by_role("heading", name="Prompts").is_visible()  # the list stays open
+    return prompt
+
+
+def test_clicking_a_name_opens_its_prompt_and_matched_text_stays_text(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    name = f"{unique_name}.a-b_c"
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(name, f"Old text: {PAYLOAD}", "first")
+    reg.commit_version(name, f"Hello {{{{name}}}} {PAYLOAD} and more words", "second")
+
+    # The first page this server serves, with a trailing slash.
+    page.goto(f"{app.url}/prompts/")
+    page.get_by_label("Search prompts", exact=True).fill(f"{unique_name} script")
+    expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
+    hits = page.locator(".pu-hits")
+    expect(hits).to_contain_text("<script>window.__xss=1</script>")
+    expect(hits.locator("mark")).to_have_count(2)  # 'script' twice; the name is a table link
+    expect(hits.locator("mark").first).to_have_text("script")
+    assert_nothing_injected(page)
+    prompt = open_by_name(page, name)
+    assert prompt.url == f"{app.url}/prompt?prompt={name}"
+    assert_nothing_injected(prompt)
+    prompt.close()
+
+    page.get_by_text("Search every version's text").click()
+    page.get_by_label("Search prompts", exact=True).fill(f'{unique_name} "old text"')
+    expect(page.get_by_text("every version's text searched", exact=False)).to_be_visible()
+    expect(hits).to_contain_text("text of v1")
+    expect(hits).to_contain_text("Old text: <script>")
+    assert_nothing_injected(page)
+
+
+@contextmanager
+def app_under(base_path: str, tracking_uri: str, workdir: Path) -> Iterator[Server]:
+    """`streamlit run` served under a base URL path, as behind a proxy at /BASE/."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "app.py"),
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.baseUrlPath", base_path,
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri}
+    server = _start(cmd, port, workdir / f"streamlit-{port}.log", env, PROJECT_DIR)
+    try:
+        _wait_ready(server, f"/{base_path}/_stcore/health", 60)
+        yield server
+    finally:
+        server.stop()
+
+
+def test_name_links_work_under_a_base_path(
+    page: Page, mlflow_server: Server, unique_name: str, tmp_path: Path
+) -> None:
+    name = f"{unique_name}_x.y-z"
+    PromptRegistry(mlflow_server.url).create_prompt(name, "Hello", "first")
+    with app_under("promptui", mlflow_server.url, tmp_path) as app:
+        for path in ("prompts", "prompts/"):
+            page.goto(f"{app.url}/promptui/{path}")
+            page.get_by_label("Search prompts", exact=True).fill(name)
+            expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
+            prompt = open_by_name(page, name)
+            assert prompt.url == f"{app.url}/promptui/prompt?prompt={name}"
+            prompt.close()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from benchmarks.seed import bulk_seed
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
+from promptui.ui.nav import PROMPT_LINK_TEXT
 from tests.apptest_util import (
     fresh_streamlit_caches,
     open_page,
@@ -22,6 +28,19 @@ from tests.apptest_util import (
 from tests.servers import Server
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
+
+
+def shown_name(link: str) -> str:
+    """What the name column shows for a link: the first group of its display regex, decoded
+    (as Streamlit's LinkColumn does)."""
+    found = re.search(PROMPT_LINK_TEXT, link)
+    assert found is not None, link
+    return unquote(found.group(1).replace("+", "%20"))
+
+
+def listed(at: AppTest) -> list[str]:
+    """The prompt names the Prompts table shows, in order."""
+    return [shown_name(link) for link in at.dataframe[0].value["name"]]
 
 
 def _story(reg: PromptRegistry, name: str) -> None:
@@ -51,7 +70,7 @@ def test_empty_registry_offers_demo_and_create(
     assert not at.dataframe
     at.button(key="prompts_demo").click().run()
     assert not at.exception
-    assert list(at.dataframe[0].value["name"]) == [
+    assert listed(at) == [
         "agent-chat-prompt",
         "agent-system-prompt",
         "sql-explainer",
@@ -77,7 +96,7 @@ def test_table_shows_each_prompt_once_with_its_columns(
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     frame = at.dataframe[0].value
     assert list(frame.columns) == ["name", "latest", "aliases", "tags", "last modified", "type"]
-    rows = {r["name"]: r for r in frame.to_dict("records")}
+    rows = {shown_name(r["name"]): r for r in frame.to_dict("records")}
     assert rows["story"]["latest"] == 3
     assert list(rows["story"]["aliases"]) == ["champion → v3", "production → v2"]
     assert list(rows["story"]["tags"]) == ["project=agent", "team=support"]
@@ -105,19 +124,8 @@ def test_search_over_name_tags_and_latest_text(
     reg.create_prompt("chatty", (ChatMessage("user", "{{q}}"),), "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     at.text_input(key="prompts_search").input(query).run()
-    assert list(at.dataframe[0].value["name"]) == expected
+    assert listed(at) == expected
     assert f"{len(expected)} of 2 prompts" in at.caption[0].value
-
-
-def test_old_versions_text_is_not_searched(
-    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
-) -> None:
-    reg = PromptRegistry(sqlite_uri)
-    reg.create_prompt("p", "first words", "v1")
-    reg.commit_version("p", "second words", "v2")
-    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    at.text_input(key="prompts_search").input("first").run()
-    assert at.dataframe[0].value.empty
 
 
 def test_selecting_a_row_opens_the_prompt(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:
@@ -133,6 +141,110 @@ def test_selecting_a_row_opens_the_prompt(monkeypatch: pytest.MonkeyPatch, sqlit
     assert titles(at) == ["zeta"]
 
 
+def test_names_link_to_their_prompt_page(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:
+    name = "a.b-c_d.v2"  # every character MLflow allows besides letters and digits
+    PromptRegistry(sqlite_uri).create_prompt(name, "Hello", "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    (link,) = at.dataframe[0].value["name"]
+    assert link == f"prompt?prompt={name}"  # relative to the app: works under any base path
+    config = json.loads(at.dataframe[0].proto.columns)["name"]
+    assert config["type_config"] == {"type": "link", "display_text": PROMPT_LINK_TEXT}
+    assert shown_name(link) == name
+    page, _, query = link.partition("?")
+    open_page(at, page, **dict(parse_qsl(query)))  # where the link leads
+    assert titles(at) == [name]
+
+
+def test_each_result_says_where_it_matched(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    reg.create_prompt("chatty", (ChatMessage("user", "Tell the story of {{q}}"),), "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    assert "matched" not in at.dataframe[0].value.columns  # nothing searched, nothing to say
+
+    def matched(query: str) -> dict[str, str]:
+        at.text_input(key="prompts_search").input(query).run()
+        frame = at.dataframe[0].value
+        assert list(frame.columns)[:3] == ["name", "matched", "latest"]
+        return dict(zip(listed(at), frame["matched"], strict=True))
+
+    assert matched("story") == {"chatty": "text: Tell the «story» of {{q}}", "story": "name"}
+    assert matched("production team=support") == {"story": "alias production · tag team"}
+    assert matched("agent") == {"story": "tag project"}
+    assert matched('"about {{topic}}" briefly') == {
+        "story": "text: Answer {{question}} «about {{topic}}» «briefly»."
+    }
+    (snippets,) = at.get("html")
+    braces = "&#123;&#123;topic&#125;&#125;"  # written as references: no Markdown directive
+    assert f"<mark>about {braces}</mark> <mark>briefly</mark>." in snippets.proto.body
+    assert "Where the text matched" in " ".join(texts(at, "caption"))
+    matched("production")
+    assert not at.get("html")  # no text matched: no snippet list
+
+
+def test_every_versions_text_is_searched_when_asked(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    reg.create_prompt("p", "first words", "v1")
+    reg.commit_version("p", "second words", "v2")
+    reg.create_prompt("q", "other <script>alert(1)</script> words", "v1")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.text_input(key="prompts_search").input("first").run()
+    assert at.dataframe[0].value.empty  # the latest texts only, by default
+    at.toggle(key="prompts_every_version").set_value(True).run()
+    assert listed(at) == ["p"]
+    assert list(at.dataframe[0].value["matched"]) == ["text of v1: «first» words"]
+    assert "every version's text searched" in at.caption[0].value
+    body = at.get("html")[0].proto.body
+    assert "text of v1" in body and "<mark>first</mark>" in body
+    at.text_input(key="prompts_search").input("words").run()
+    matched = list(at.dataframe[0].value["matched"])
+    assert matched == ["text: second «words»", "text: …<script>alert(1)</script> «words»"]
+    body = at.get("html")[0].proto.body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
+    at.toggle(key="prompts_every_version").set_value(False).run()
+    at.text_input(key="prompts_search").input("first").run()
+    assert at.dataframe[0].value.empty
+    assert "every version" not in at.caption[0].value
+
+
+def test_every_version_search_reads_the_registry_once_per_page_load(
+    monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(unique_name, "alpha words", "v1")
+    reg.commit_version(unique_name, "beta words", "v2")
+    at = start_app(monkeypatch, mlflow_server.url)
+    open_page(at, "prompts")
+    with count_requests() as turning_on:
+        at.toggle(key="prompts_every_version").set_value(True).run()
+    assert turning_on.count == 0  # nothing is read until there is something to search
+    with count_requests() as first_search:
+        at.text_input(key="prompts_search").input(f"{unique_name} alpha").run()
+    assert listed(at) == [unique_name]
+    assert list(at.dataframe[0].value["matched"]) == ["name · text of v1: «alpha» words"]
+    # Every prompt with every version: the list, then the versions in pages of 2,000.
+    everything = reg.all_prompts()
+    versions = sum(len(d.versions) for d in everything)
+    pages = math.ceil(len(everything) / 1000) + max(1, math.ceil(versions / 2000))
+    assert first_search.count == pages
+    assert [url.rsplit("/", 2)[-2] for _, url in first_search.calls] == (
+        ["registered-models"] * math.ceil(len(everything) / 1000)
+        + ["model-versions"] * max(1, math.ceil(versions / 2000))
+    )
+    with count_requests() as typing:
+        at.text_input(key="prompts_search").input(f"{unique_name} beta").run()
+        at.text_input(key="prompts_search").input(f"{unique_name} words").run()
+        at.toggle(key="prompts_every_version").set_value(False).run()
+        at.toggle(key="prompts_every_version").set_value(True).run()
+        at.text_input(key="prompts_search").input(f"{unique_name} alpha").run()
+    assert typing.count == 0
+    assert listed(at) == [unique_name]
+
+
 def test_more_than_1000_prompts_page_through(
     monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
 ) -> None:
@@ -142,7 +254,7 @@ def test_more_than_1000_prompts_page_through(
     assert "page 1 of 2" in at.caption[0].value
     at.number_input(key="prompts_page").set_value(2).run()
     frame = at.dataframe[0].value
-    assert (len(frame), frame["name"].iloc[-1]) == (50, "bench-01049")
+    assert (len(frame), listed(at)[-1]) == (50, "bench-01049")
     at.text_input(key="prompts_search").input("team=team-3").run()
     assert len(at.dataframe[0].value) == 150
     assert not at.number_input  # one page left
@@ -162,7 +274,7 @@ def test_reruns_make_no_registry_request(
         at.text_input(key="prompts_search").input(unique_name).run()
         at.text_input(key="prompts_search").input(f"{unique_name} team=support").run()
     assert typing.count == 0
-    assert list(at.dataframe[0].value["name"]) == [unique_name]
+    assert listed(at) == [unique_name]
     with count_requests() as opening:
         at.session_state["prompts_table"] = {"selection": {"rows": [0], "columns": []}}
         at.run()

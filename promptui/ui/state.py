@@ -175,6 +175,17 @@ def list_read_at() -> datetime | None:
     return cached.at if cached is not None and cached.value is shown.value else shown.at
 
 
+def all_prompts() -> list[PromptDetail]:
+    """Every prompt with every version, read once per page load and only when called (one
+    request per 1,000 prompts plus one per 2,000 versions). Kept for this page load only, not
+    as a last good read: it can be large."""
+    reads = _reads()
+    key = ("all", "")
+    if key not in reads:
+        reads[key] = Read(registry().all_prompts(), datetime.now(tz=UTC))
+    return reads[key].value
+
+
 def get_prompt(name: str) -> PromptDetail:
     """One prompt with its versions, read afresh on each page load (two requests)."""
     return _read("prompt", name, lambda: registry().get_prompt(name))
