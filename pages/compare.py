@@ -31,8 +31,18 @@ PROMPT_KEY, LEFT_KEY, RIGHT_KEY = "compare_prompt", "compare_left", "compare_rig
 MODE_KEY, WS_KEY = "compare_mode", "compare_ignore_ws"
 
 
+VIEW_KEY = "compare_view"  # the view shown last, defaults filled in, for the callbacks
+
+
 def url_params() -> CompareParams:
     return CompareParams.from_query(st.query_params.to_dict())
+
+
+def shown_params() -> CompareParams:
+    """The view on screen: what the URL says, with the sides the page filled in."""
+    shown = st.session_state.get(VIEW_KEY)
+    current = url_params()
+    return shown if isinstance(shown, CompareParams) and shown.prompt == current.prompt else current
 
 
 def show_params(params: CompareParams) -> None:
@@ -48,19 +58,19 @@ def on_prompt() -> None:
 
 
 def on_side(side: str, key: str) -> None:
-    show_params(replace(url_params(), **{side: st.session_state[key]}))
+    show_params(replace(shown_params(), **{side: st.session_state[key]}))
 
 
 def on_mode() -> None:
-    show_params(replace(url_params(), mode=st.session_state[MODE_KEY] or "side"))
+    show_params(replace(shown_params(), mode=st.session_state[MODE_KEY] or "side"))
 
 
 def on_ws() -> None:
-    show_params(replace(url_params(), ignore_ws=bool(st.session_state[WS_KEY])))
+    show_params(replace(shown_params(), ignore_ws=bool(st.session_state[WS_KEY])))
 
 
 def on_swap() -> None:
-    show_params(url_params().swapped())
+    show_params(shown_params().swapped())
 
 
 params = url_params()
@@ -87,9 +97,10 @@ if not detail.versions:
     st.info("This prompt has no versions to compare.")
     st.stop()
 
+# Sides the link leaves out are filled here, not written back to the address bar: a page
+# that rewrites its own URL adds a browser history entry that Back would land on.
 params = params.with_default_sides(detail)
-if st.query_params.to_dict() != params.to_query():
-    show_params(params)  # the address bar now holds the whole view, ready to share
+st.session_state[VIEW_KEY] = params
 
 options = side_options(detail)
 left_col, swap_col, right_col = st.columns([5, 2, 5], vertical_alignment="bottom")

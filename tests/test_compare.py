@@ -133,7 +133,15 @@ def test_query_values_are_normalized() -> None:
     assert params == CompareParams("p", "3", "latest", "inline", True)
     # A repeated parameter: the last value wins, as with st.query_params.
     assert CompareParams.from_query({"left": ["1", "2"]}).left == "2"
-    assert CompareParams.from_query({}).to_query() == {"mode": "side", "ignore_ws": "false"}
+    # Default settings stay out of links: a link holds only what differs from the defaults.
+    assert CompareParams.from_query({}).to_query() == {}
+    assert CompareParams("p", "1", "2", "inline", True).to_query() == {
+        "prompt": "p",
+        "left": "1",
+        "right": "2",
+        "mode": "inline",
+        "ignore_ws": "true",
+    }
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def test_create_text_prompt_with_tags_and_model_settings(
     }
     at.switch_page("pages/prompts.py").run()
     at.text_input(key="prompts_search").input(unique_name).run()
-    assert list(at.dataframe[0].value["name"]) == [unique_name]
+    assert list(at.dataframe[0].value["name"]) == [f"prompt?prompt={unique_name}"]
 
 
 def test_create_chat_prompt_add_reorder_remove_messages(

@@ -76,7 +76,8 @@ class CompareParams:
         )
 
     def to_query(self) -> dict[str, str]:
-        """The query string parameters of this view (empty sides left out)."""
+        """The query string parameters of this view (empty sides and default settings left out:
+        side by side, whitespace counted)."""
         out: dict[str, str] = {}
         if self.prompt:
             out["prompt"] = self.prompt
@@ -84,8 +85,10 @@ class CompareParams:
             out["left"] = self.left
         if self.right:
             out["right"] = self.right
-        out["mode"] = self.mode
-        out["ignore_ws"] = "true" if self.ignore_ws else "false"
+        if self.mode != "side":
+            out["mode"] = self.mode
+        if self.ignore_ws:
+            out["ignore_ws"] = "true"
         return out
 
     def with_default_sides(self, detail: PromptDetail) -> CompareParams:

@@ -10,6 +10,7 @@ import streamlit as st
 from promptui.config import PROJECT_DIR
 from promptui.ui.feedback import md_code, md_escape
 from promptui.ui.nav import PROMPT_PAGE, PROMPT_PAGES, PROMPTS_PAGE, current_prompt, prompt_params
+from promptui.ui.theme import theme_everywhere
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def page_setup(title: str) -> None:
     from promptui.ui.auth import sidebar_status
     from promptui.ui.state import begin_page, invalidate, registry
 
+    keep_address(title)
     # A page load is a page and the prompt it shows; other query changes are reruns of it.
     shown = st.query_params.get("prompt", "").strip()
     begin_page(f"{title}?{shown}")
@@ -81,6 +83,7 @@ def page_setup(title: str) -> None:
             help="Forget cached reads and load everything again from the registry.",
         )
         sidebar_status()
+        theme_everywhere(["" if spec.default else spec.url_path for spec in PAGES])
 
 
 def breadcrumbs(title: str, name: str) -> None:
@@ -94,3 +97,16 @@ def breadcrumbs(title: str, name: str) -> None:
             st.page_link(PROMPT_PAGE, label=md_escape(name), query_params=prompt_params(name))
             st.caption("›")
             st.caption("New version" if title == "Create / edit" else title)
+
+
+def keep_address(title: str) -> None:
+    """Make the address bar show this run's query when a link to the page already open (an
+    alias chip to another version) changed it: the browser keeps the old address then.
+
+    Only then: after a page change the browser already shows the link's address, and saying
+    it again here would add a second history entry for the same visit."""
+    query = st.query_params.to_dict()
+    last = st.session_state.get("nav_last_view")
+    if last is not None and last[0] == title and last[1] != query:
+        st.query_params.from_dict(query)
+    st.session_state["nav_last_view"] = (title, query)
