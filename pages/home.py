@@ -11,7 +11,7 @@ from promptui.ui import state
 from promptui.ui.auth import mode, service_user
 from promptui.ui.feedback import md_code, show_error
 from promptui.ui.layout import page_setup
-from promptui.ui.nav import PROMPT_LINK_TEXT, prompt_link
+from promptui.ui.nav import PROMPT_LINK_TEXT, open_prompt, prompt_link
 
 page_setup("Home")
 st.title("promptui")
@@ -45,7 +45,7 @@ if not prompts:
 else:
     recent = sorted(prompts, key=lambda p: p.updated_at, reverse=True)[:10]
     st.subheader("Recently changed")
-    st.dataframe(
+    event = st.dataframe(
         [
             {
                 "name": prompt_link(p.name),
@@ -55,6 +55,9 @@ else:
             }
             for p in recent
         ],
+        key="home_recent",
+        on_select="rerun",
+        selection_mode="single-row",
         hide_index=True,
         width="stretch",
         column_config={
@@ -63,3 +66,5 @@ else:
             "updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm [UTC]"),
         },
     )
+    if (rows := event.selection.rows) and rows[0] < len(recent):
+        open_prompt(recent[rows[0]].name)  # a row click opens the prompt, as its name does

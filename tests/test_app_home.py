@@ -6,7 +6,7 @@ import pytest
 
 from promptui.demo import seed_demo
 from promptui.registry import PromptRegistry
-from tests.apptest_util import fresh_streamlit_caches, start_app, unescape
+from tests.apptest_util import fresh_streamlit_caches, start_app, titles, unescape
 from tests.servers import free_port
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to take effect here
@@ -34,6 +34,12 @@ def test_home_shows_registry_and_demo_counts(
     # Each name is a link to its prompt page (the column shows the name).
     assert set(table.value["name"]) == {f"prompt?prompt={s.name}" for s in listed}
     assert not at.error
+    # Selecting a row opens that prompt.
+    first = table.value["name"].iloc[0].removeprefix("prompt?prompt=")
+    at.session_state["home_recent"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert first in titles(at)
 
 
 def test_home_on_an_empty_registry_says_how_to_load_the_demo(
