@@ -6,6 +6,7 @@ Every method states its request count: one or two REST requests, never one per r
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from promptui.registry import validation
@@ -156,10 +157,11 @@ class RegistryReads(RegistryConnection):
             raise NotAPromptError(name)
         return rm
 
-    def all_prompts(self) -> list[PromptDetail]:
+    def all_prompts(self, listed: Sequence[PromptSummary] | None = None) -> list[PromptDetail]:
         """Every prompt with every version (newest first in each): one request per 1,000
-        prompts plus one per 2,000 versions, whatever their spread."""
-        summaries = self.list_prompts()
+        prompts plus one per 2,000 versions, whatever their spread. Given the prompt list
+        already read (`listed`), only the versions are read."""
+        summaries = list(listed) if listed is not None else self.list_prompts()
         store = self._store_checked()
         versions: dict[str, list[PromptVersion]] = {s.name: [] for s in summaries}
         token: str | None = None

@@ -176,13 +176,13 @@ def list_read_at() -> datetime | None:
 
 
 def all_prompts() -> list[PromptDetail]:
-    """Every prompt with every version, read once per page load and only when called (one
-    request per 1,000 prompts plus one per 2,000 versions). Kept for this page load only, not
-    as a last good read: it can be large."""
+    """Every prompt with every version, read once per page load and only when called: the
+    prompts from the shared list (`list_prompts`), then one request per 2,000 versions. Kept
+    for this page load only, not as a last good read: it can be large."""
     reads = _reads()
     key = ("all", "")
     if key not in reads:
-        reads[key] = Read(registry().all_prompts(), datetime.now(tz=UTC))
+        reads[key] = Read(registry().all_prompts(list_prompts()), datetime.now(tz=UTC))
     return reads[key].value
 
 
