@@ -9,6 +9,9 @@ first 100 exported files (100 x 20) into empty servers, each against its naive w
 (benchmarks/files.py); the naive import registers one version at a time, which would take about
 an hour for all 1,000 here.
 `--quick` seeds 100 x 5 and 1,000 x 5 instead (files: 100 x 5, all 100 imported).
+Last, eight everyday tasks in Chromium, promptui against MLflow's own web UI on one small registry
+of its own (benchmarks/ui_tasks.py), printed as a second table; `--ui-tasks-only` runs just
+those (as does `.venv/bin/python benchmarks/ui_tasks.py`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from benchmarks import (
     list_prompts,
     one_prompt,
     prompts_page,
+    ui_tasks,
 )
 from benchmarks.common import Row, load_average, machine, markdown_table, seeded_server
 
@@ -80,7 +84,17 @@ def registry_rows(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 x 5 and 1,000 x 5 prompts")
+    parser.add_argument(
+        "--ui-tasks-only", action="store_true", help="only the everyday tasks, promptui vs MLflow"
+    )
     args = parser.parse_args(argv)
+    if args.ui_tasks_only:
+        load_before = load_average()
+        with tempfile.TemporaryDirectory(prefix="promptui-bench-") as tmp:
+            section = ui_tasks.run(Path(tmp), log=_log)
+        print(f"Machine: {machine()}; load average {load_before} at the start, ", end="")
+        print(f"{load_average()} at the end.\n\n{section}")
+        return 0
     main_size, big_size = ((100, 5), (1000, 5)) if args.quick else ((1000, 20), (10_000, 20))
     runs = 3 if args.quick else 10
     files_import = main_size[0] if args.quick else 100  # prompts imported (see the docstring)
@@ -96,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         _log("export and import of prompt files")
         rows += files.run(work / "files", *main_size, import_prompts=files_import)
         rows += registry_rows(work / "big", *big_size, full=False, sessions=0, runs=runs)
+        _log("everyday tasks in the browser, promptui vs MLflow's UI")
+        ui_section = ui_tasks.run(work / "ui", log=_log)
     print(f"Machine: {machine()}.  ")
     print(
         f"`mlflow server` (2 workers) on 127.0.0.1 over SQLite; {main_size[0]:,} prompts x "
@@ -104,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         "the end.\n"
     )
     print(markdown_table(rows))
+    print(f"\n{ui_section}")
     return 0
 
 
