@@ -18,6 +18,7 @@ from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.files import download_prompt
 from promptui.ui.insights import metrics_across_versions, version_insights
 from promptui.ui.layout import page_setup
+from promptui.ui.model_settings import model_settings_editor
 from promptui.ui.nav import (
     ALIASES_PAGE,
     CHOOSE_PROMPT,
@@ -173,6 +174,7 @@ with try_tab:
     try_it(selected, key_prefix="prompt_try")
 with details_tab:
     show_settings(selected)
+    model_settings_editor(selected, readonly=why_not_edit, key="prompt_model_settings")
 with runs_tab:
     runs_slot = st.container()  # filled last: the page is usable before the runs are read
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from mlflow.entities.model_registry import ModelVersionTag
@@ -30,6 +31,7 @@ from promptui.registry.models import AliasMove, ChatMessage, PromptVersion
 from promptui.registry.reads import RegistryReads, versions_filter
 from promptui.registry.stored import (
     AUTHOR_TAG,
+    MODEL_CONFIG_TAG,
     VersionContent,
     is_prompt_model,
     version_content,
@@ -259,6 +261,52 @@ class PromptRegistry(RegistryReads):
         self._call(
             f"Tag '{key}' of '{name}'", lambda: client.delete_prompt_tag(name, key), needs="EDIT"
         )
+
+    def set_model_config(
+        self,
+        name: str,
+        version: int,
+        config: Mapping[str, Any],
+        *,
+        expected_json: str | None = UNSET,
+    ) -> PromptVersion:
+        """Replace the model settings of an existing version, the one part of a version MLflow
+        lets change (as `mlflow.genai.set_prompt_model_config` does; empty settings remove
+        them): three requests (prompt check, version read, tag write).
+
+        `expected_json` is the stored settings the person edited (`model_config_json`, None
+        for none): when they changed meanwhile, ConflictError and nothing written. Unchanged
+        keys keep their stored values exactly. Raises InvalidInputError for settings MLflow
+        refuses, NotFoundError, NotAPromptError. Returns the version as it now is."""
+        self._prompt_model(name)
+        current = self.get_version(name, int(version))
+        if expected_json is not UNSET and current.model_config_json != expected_json:
+            raise ConflictError(
+                f"The model settings of '{name}' v{current.version} changed since you opened "
+                "them. Look at them again before saving."
+            )
+        checked = validation.check_model_config(config, base=current.model_config)
+        client = self._mlflow()
+        what = f"Model settings of '{name}' v{current.version}"
+        stored = json.dumps(checked) if checked else None
+        if stored is None:
+            if current.model_config_json is not None:
+                self._call(
+                    what,
+                    lambda: client.delete_prompt_version_tag(
+                        name, current.version, MODEL_CONFIG_TAG
+                    ),
+                    needs="EDIT",
+                )
+        else:
+            self._call(
+                what,
+                lambda: client.set_prompt_version_tag(
+                    name, current.version, MODEL_CONFIG_TAG, stored
+                ),
+                needs="EDIT",
+            )
+        return replace(current, model_config=checked, model_config_json=stored)
 
     def delete_version(
         self, name: str, version: int, *, confirmed_aliases: Sequence[str] | None = None

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 
 from promptui.aliases.approvals import AliasRequest, requests_from
+from promptui.aliases.config_changes import ConfigChange, config_changes_from
 from promptui.aliases.history import AliasEvent, AliasHistory, events_from
 from promptui.config import default_tracking_uri, load_settings
 from promptui.insights.lineage import Lineage, LineageReader, LinkedTrace
@@ -201,6 +202,14 @@ def alias_requests(name: str) -> list[AliasRequest]:
     """Requests to move the prompt's protected aliases, with their decisions (the same read as
     `alias_events`)."""
     return requests_from(name, _read("history", name, lambda: alias_history().read_runs(name)))
+
+
+def config_changes(name: str) -> list[ConfigChange]:
+    """Recorded changes of the prompt's versions' model settings, newest first (the same one
+    history read per page load as `alias_events`)."""
+    return config_changes_from(
+        name, _read("history", name, lambda: alias_history().read_runs(name))
+    )
 
 
 def lineage(name: str) -> Lineage:
