@@ -174,7 +174,10 @@ with try_tab:
     try_it(selected, key_prefix="prompt_try")
 with details_tab:
     show_settings(selected)
-    model_settings_editor(selected, readonly=why_not_edit, key="prompt_model_settings")
+    # The recorded changes are read (one history read) only while this tab is open.
+    model_settings_editor(
+        selected, readonly=why_not_edit, key="prompt_model_settings", changes=details_tab.open
+    )
 with runs_tab:
     runs_slot = st.container()  # filled last: the page is usable before the runs are read
 

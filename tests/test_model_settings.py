@@ -93,5 +93,8 @@ def test_prompt_page_form_changes_the_settings(
     at.button(key="FormSubmitter:prompt_model_settings:story:1-Save model settings").click().run()
     assert not at.exception
     assert reg.get_version("story", 1).model_config == {"temperature": 0.5}
+    assert "Model settings changed" not in " ".join(texts(at, "markdown"))  # tab closed
+    at.session_state["prompt_tabs:story"] = "Settings & tags"
+    at.run()
     assert "Model settings changed" in " ".join(texts(at, "markdown"))
     assert "tester@example.com" in at.dataframe[-1].value["who"].tolist()

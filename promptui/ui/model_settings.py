@@ -34,11 +34,13 @@ def _save(version: PromptVersion, text: str, reason: str) -> None:
     )
 
 
-def model_settings_editor(version: PromptVersion, *, readonly: str | None, key: str) -> None:
+def model_settings_editor(
+    version: PromptVersion, *, readonly: str | None, key: str, changes: bool = True
+) -> None:
     """A form that replaces the version's model settings (MLflow lets only these change after
     a commit), and the changes recorded for this version. `readonly` is why the person may
     not change them (the form is then disabled). Saving is five requests (see
-    `change_model_config`); showing is none beyond the page's history read."""
+    `change_model_config`); with `changes`, the page's one history read shows them."""
     with st.expander("Change model settings", icon=":material/tune:"):
         st.caption(
             "Model settings are the one part of a version MLflow lets change; the template "
@@ -72,12 +74,14 @@ def model_settings_editor(version: PromptVersion, *, readonly: str | None, key: 
                 state.invalidate()
                 st.toast(f"Model settings of v{version.version} saved.", icon="✅")
                 st.rerun()
+    if not changes:
+        return
     try:
-        changes = [c for c in state.config_changes(version.name) if c.version == version.version]
+        found = [c for c in state.config_changes(version.name) if c.version == version.version]
     except PromptUIError:
-        changes = []  # the history is optional here; the alias board reports its failures
-    if changes:
-        show_changes(changes)
+        found = []  # the history is optional here; the alias board reports its failures
+    if found:
+        show_changes(found)
 
 
 def show_changes(changes: list[ConfigChange]) -> None:
