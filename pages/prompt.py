@@ -118,7 +118,9 @@ event = st.dataframe(
         "version": st.column_config.NumberColumn(format="v%d", width="small"),
         "aliases": st.column_config.ListColumn(),
         "commit message": st.column_config.TextColumn(width="large"),
-        "created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
+        "created": st.column_config.DatetimeColumn(
+            format="YYYY-MM-DD HH:mm", help="UTC", width="medium"
+        ),
     },
 )
 

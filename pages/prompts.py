@@ -108,7 +108,9 @@ event = st.dataframe(
             help="Where the search matched: name, alias, tag or text (match in «»)",
         ),
         "latest": st.column_config.NumberColumn("latest", format="v%d", width="small"),
-        "last modified": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", help="UTC"),
+        "last modified": st.column_config.DatetimeColumn(
+            format="YYYY-MM-DD HH:mm", help="UTC", width="medium"
+        ),
     },
 )
 rows = event.selection.rows
