@@ -1,4 +1,4 @@
-"""Aliases: the board (drag or keyboard), rollback and the alias history of one prompt."""
+"""Aliases: the board (drag or keyboard), moving back and the alias history of one prompt."""
 
 from promptui.startup import import_app_modules
 
@@ -9,16 +9,10 @@ import streamlit as st
 from promptui.aliases import protected_aliases
 from promptui.registry.errors import PromptUIError
 from promptui.ui import state
-from promptui.ui.alias_actions import (
-    AliasActions,
-    MoveRequest,
-    history_chart,
-    history_table,
-    keyboard_moves,
-    load_history,
-    rollback_buttons,
-)
+from promptui.ui.alias_actions import AliasActions, MoveRequest
 from promptui.ui.alias_board import alias_board
+from promptui.ui.alias_controls import back_buttons, keyboard_panel
+from promptui.ui.alias_history_view import history_chart, history_table, load_history
 from promptui.ui.approvals import decisions_table, pending_requests
 from promptui.ui.auth import may
 from promptui.ui.feedback import md_code, md_escape, show_error
@@ -59,7 +53,7 @@ st.caption(
     + (", ".join(md_escape(a) for a in protected) or "none")
     + ") ask for confirmation and a reason. `latest` always follows the newest version."
 )
-actions.show_flash()
+actions.show_flash(st.container())  # always drawn: a message never shifts what follows
 
 editable, why_not = may(name, "EDIT")
 if not editable:
@@ -70,13 +64,12 @@ if moved:
     actions.request(MoveRequest(name, alias, frm, to))
 
 if editable:
-    with st.expander("Move without a mouse", expanded=not detail.aliases):
-        keyboard_moves(detail, actions, "aliases")
+    keyboard_panel(detail, actions, "aliases")
 
 pending_requests(name, key_prefix="aliases_request")
 
 st.subheader("History")
-rollback_buttons(detail, events, actions, "aliases", disabled=why_not)
+back_buttons(detail, events, actions, "aliases", disabled=why_not)
 history_chart(events, detail)
 history_table(events)
 decisions_table(name)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from promptui.aliases import (
+    TimelineRow,
     alias_change_preview,
+    back_offer,
     move_alias,
     promotions,
     remove_alias,
@@ -22,12 +24,22 @@ from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.errors import ConflictError, InvalidInputError, NotFoundError
 from promptui.registry.models import ChatMessage, PromptDetail
+from promptui.ui.alias_history_view import (
+    PALETTE,
+    chart_frame,
+    history_chart_spec,
+    time_axis,
+    version_color,
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _event(alias: str, frm: int | None, to: int | None, minutes: int) -> AliasEvent:
-    return AliasEvent("p", alias, frm, to, T0 + timedelta(minutes=minutes), None, "", "promptui")
+def _event(
+    alias: str, frm: int | None, to: int | None, minutes: int, *, outside: bool = False
+) -> AliasEvent:
+    source = "outside" if outside else "promptui"
+    return AliasEvent("p", alias, frm, to, T0 + timedelta(minutes=minutes), None, "", source)
 
 
 def _three_versions(registry: PromptRegistry, name: str) -> None:
@@ -131,6 +143,51 @@ def test_rollback_target_is_the_version_before_the_last_change() -> None:
     assert rollback_target(events, "missing") is None
     events.append(_event("production", 3, 1, 9))  # a rollback; rolling back again undoes it
     assert rollback_target(list(reversed(events)), "production") == 3
+
+
+def test_back_offer_prefers_the_recorded_rollback() -> None:
+    events = [_event("production", None, 1, 0), _event("production", 1, 3, 5)]
+    offer = back_offer(events, "production", 3, [1, 2, 3])
+    assert offer is not None
+    assert (offer.target, offer.basis, offer.label) == (1, "rollback", "Roll back production to v1")
+    assert offer.reason == "Rollback"
+
+
+def test_back_offer_without_any_history_is_the_version_before() -> None:
+    offer = back_offer([], "production", 5, [1, 2, 4, 5, 6])  # v3 was deleted
+    assert offer is not None
+    assert (offer.target, offer.basis) == (4, "previous")
+    assert offer.label == "Move production back to v4 (no recorded history: the version before v5)"
+    assert back_offer([], "production", 1, [1, 2, 3]) is None  # nothing before v1
+
+
+def test_back_offer_when_only_an_outside_change_was_noticed() -> None:
+    noticed = [_event("production", None, 5, 9, outside=True)]  # set before any history
+    offer = back_offer(noticed, "production", 5, [3, 4, 5])
+    assert offer is not None
+    assert offer.note == "no recorded history: the version before v5"
+    first_set_here = [_event("production", None, 5, 9)]
+    offer = back_offer(first_set_here, "production", 5, [3, 4, 5])
+    assert offer is not None
+    assert offer.note == "no earlier version recorded: the version before v5"
+
+
+def test_back_offer_uses_versions_the_history_knows() -> None:
+    events = [
+        _event("champion", None, 2, 0),
+        _event("champion", 2, None, 5),  # removed
+        _event("champion", None, 6, 9, outside=True),  # set again elsewhere
+    ]
+    offer = back_offer(events, "champion", 6, [1, 2, 3, 4, 5, 6])
+    assert offer is not None
+    assert (offer.target, offer.basis) == (2, "known")
+    assert offer.label == "Move champion back to v2 (the history shows it on v2 earlier)"
+    # The recorded rollback target was deleted: the next known version, else the one before.
+    events = [_event("champion", None, 2, 0), _event("champion", 2, 4, 5)]
+    assert back_offer(events, "champion", 4, [1, 3, 4]).target == 3  # type: ignore[union-attr]
+    events.append(_event("champion", 4, 3, 7))
+    offer = back_offer(events, "champion", 3, [1, 3, 4])
+    assert offer is not None and (offer.target, offer.basis) == (4, "rollback")
 
 
 def _detail(*versions: tuple[int, str | tuple[ChatMessage, ...]]) -> PromptDetail:
@@ -242,3 +299,69 @@ def test_environment_without_registry_says_so() -> None:
     (row,) = resolve_environments([_env("dev", "p", "latest", use=False)], {})
     assert row.version is None
     assert "use_prompt_registry is false" in row.problem
+
+
+def _rows(*stretches: tuple[str, int, int, int]) -> list[TimelineRow]:
+    return [
+        TimelineRow(a, v, T0 + timedelta(seconds=s), T0 + timedelta(seconds=e), False)
+        for a, v, s, e in stretches
+    ]
+
+
+def _color_map(spec: dict) -> dict[str, str]:
+    (scale,) = [
+        layer["encoding"]["color"]["scale"]
+        for layer in spec["layer"]
+        if "color" in layer.get("encoding", {})
+    ]
+    return dict(zip(scale["domain"], scale["range"], strict=True))
+
+
+def test_chart_colours_do_not_depend_on_the_order_or_other_versions() -> None:
+    rows = _rows(("production", 12, 0, 60), ("champion", 3, 0, 30), ("production", 2, 60, 90))
+    one = history_chart_spec(rows).to_dict()
+    two = history_chart_spec(list(reversed(rows))).to_dict()
+    assert _color_map(one) == _color_map(two)
+    assert list(_color_map(one)) == ["v2", "v3", "v12"]  # in version order
+    fewer = history_chart_spec(rows[1:]).to_dict()
+    assert _color_map(fewer)["v3"] == _color_map(one)["v3"] == version_color(3)
+    assert version_color(1) == PALETTE[0] and version_color(11) == PALETTE[0]
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        timedelta(0),
+        timedelta(seconds=40),
+        timedelta(minutes=3),
+        timedelta(minutes=50),
+        timedelta(hours=7),
+        timedelta(hours=30),
+        timedelta(days=9),
+        timedelta(days=200),
+        timedelta(days=4000),
+    ],
+)
+def test_time_axis_labels_are_few_and_never_repeat(span: timedelta) -> None:
+    lo = datetime(2026, 11, 30, 7, 44, 13, tzinfo=UTC)
+    axis = time_axis(lo, lo + max(span, timedelta(minutes=1)))
+    assert 1 <= len(axis.ticks) <= 8
+    assert len(set(axis.labels)) == len(axis.labels), axis.labels
+    assert all(lo <= t <= lo + max(span, timedelta(minutes=1)) for t in axis.ticks)
+
+
+def test_time_axis_of_minutes_shows_seconds() -> None:
+    lo = datetime(2026, 11, 30, 7, 44, 1, tzinfo=UTC)
+    axis = time_axis(lo, lo + timedelta(seconds=50))
+    assert axis.fmt == "%H:%M:%S"
+    assert axis.title == "UTC, 2026-11-30"
+
+
+def test_narrow_segments_get_no_label_room() -> None:
+    rows = _rows(("production", 1, 0, 3590), ("production", 2, 3590, 3600))
+    frame, lo, hi = chart_frame(rows)
+    assert (hi - lo) == timedelta(hours=1)
+    shares = dict(zip(frame["version"], frame["share"], strict=True))
+    # At 900 px wide, v2's 10 seconds are 2.5 px: far less than its label needs.
+    assert shares["v2"] * 900 < frame["label_px"].iloc[1]
+    assert shares["v1"] * 900 > frame["label_px"].iloc[0]

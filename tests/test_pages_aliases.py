@@ -1,16 +1,21 @@
-"""AppTest: the aliases page (keyboard moves, protected confirm, conflicts, rollback, outside
-changes) and the environments page."""
+"""AppTest: the aliases page (keyboard moves, protected confirm, conflicts, rollback and moving
+back without history, outside changes, the history chart) and the environments page."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
+from mlflow import MlflowClient
 from streamlit.testing.v1 import AppTest
 
-from promptui.aliases import move_alias
+from promptui.aliases import move_alias, remove_alias
 from promptui.aliases.history import AliasHistory
 from promptui.config import list_env_configs
 from promptui.registry import PromptRegistry
-from tests.apptest_util import fresh_streamlit_caches
+from promptui.ui.alias_history_view import version_color
+from tests.apptest_util import fresh_streamlit_caches, unescape
 from tests.servers import PROJECT_DIR
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
@@ -47,7 +52,8 @@ def _open(page: str, **params: str) -> AppTest:
 
 
 def _button(at: AppTest, label: str) -> object:
-    matches = [b for b in at.button if b.label == label]
+    """The button whose label reads `label` (labels are Markdown-escaped)."""
+    matches = [b for b in at.button if unescape(b.label) == label]
     assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
     return matches[0]
 
@@ -252,3 +258,155 @@ def test_environments_resolve_and_promote(registry: PromptRegistry, history: Ali
     table = at.dataframe[0].value
     assert dict(zip(table["environment"], table["resolves to"], strict=True))["prod"] == "v3"
     assert history.events(name)[0].reason.startswith("Promote")
+
+
+def _mlflow_alias(uri: str, name: str, alias: str) -> int:
+    """Where MLflow itself says the alias points (MLflow's own client, not promptui's)."""
+    return int(MlflowClient(tracking_uri=uri).get_prompt_version_by_alias(name, alias).version)
+
+
+def _five_versions(registry: PromptRegistry, name: str) -> None:
+    registry.create_prompt(name, "Answer {{question}}.", "first")
+    for n in range(2, 6):
+        registry.commit_version(name, f"Answer {{{{question}}}} ({n}).", f"version {n}")
+
+
+def test_move_back_without_recorded_history_goes_through_the_confirm_step(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _five_versions(registry, unique_name)
+    client = registry.client()
+    client.set_prompt_alias(unique_name, "production", 4)  # before promptui kept any history
+    client.set_prompt_alias(unique_name, "production", 5)
+    at = _open("aliases", prompt=unique_name)
+    assert not [b for b in at.button if b.label.startswith("Roll back")]
+
+    label = "Move production back to v4 (no recorded history: the version before v5)"
+    _button(at, label).click()
+    at = _run(at)
+    assert registry.get_aliases(unique_name) == {"production": 5}  # protected: nothing yet
+    labels = [b.label for b in at.button]
+    assert labels.index("Cancel") < labels.index("Confirm")  # Cancel left, Confirm right
+    reason = next(t for t in at.text_input if t.label == REASON_LABEL)
+    assert "no recorded history" in reason.value
+    reason.input("Back to the version before the outage")
+    _button(at, "Confirm").click()
+    at = _run(at)
+    assert _mlflow_alias(registry.uri, unique_name, "production") == 4
+    assert "now points to v4" in _texts(at, "success")
+    recorded = history.events(unique_name)
+    assert [(e.from_version, e.to_version, e.source) for e in recorded] == [
+        (5, 4, "promptui"),
+        (None, 5, "outside"),  # the outside change was recorded first
+    ]
+    # Now there is a history: the plain rollback is offered.
+    assert _button(at, "Roll back production to v5")
+
+
+def test_move_back_to_a_version_the_history_knows(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _five_versions(registry, unique_name)
+    move_alias(registry, history, unique_name, "champion", 2, expected=None)
+    remove_alias(registry, history, unique_name, "champion", expected=2)
+    registry.client().set_prompt_alias(unique_name, "champion", 5)  # outside promptui
+    at = _open("aliases", prompt=unique_name)
+    # The history: set to v2 and removed here, then set to v5 outside (noticed now): its last
+    # change has no earlier version, but the history shows it on v2 before.
+    _button(at, "Move champion back to v2 (the history shows it on v2 earlier)").click()
+    at = _run(at)
+    assert not [b for b in at.button if b.label == "Confirm"]  # unprotected: applied at once
+    assert _mlflow_alias(registry.uri, unique_name, "champion") == 2
+
+
+def test_blank_or_whitespace_reason_is_refused(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    at = _keyboard_move(_open("aliases", prompt=unique_name), "production", 3)
+    for blank in ("", "   ", "\t \n"):
+        next(t for t in at.text_input if t.label == REASON_LABEL).input(blank)
+        _button(at, "Confirm").click()
+        at = _run(at)
+        assert "Give a reason" in _texts(at, "error")
+        assert [b for b in at.button if b.label == "Confirm"]  # the dialog stays open
+    assert registry.get_aliases(unique_name) == {"production": 1}
+    assert len(history.events(unique_name)) == 1
+
+
+def test_keyboard_panel_moves_what_was_chosen_and_stays_open(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "champion", 3, expected=None)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    at = _open("aliases", prompt=unique_name)
+    assert at.expander[0].proto.expanded is False  # aliases exist: closed at first
+    at.session_state["aliases_kb_panel"] = True  # the person opens it
+    at = _run(at)
+
+    # Choosing does not rerun the page (one form): both values are read at Move.
+    at.selectbox(key="aliases_kb_alias").select("production")
+    at.selectbox(key="aliases_kb_to").select(2)
+    at.button(key="aliases_kb_move").click()
+    at = _run(at)
+    assert [b for b in at.button if b.label == "Confirm"]  # protected: the confirm step
+    next(t for t in at.text_input if t.label == REASON_LABEL).input("Ship v2")
+    _button(at, "Confirm").click()
+    at = _run(at)
+    assert _mlflow_alias(registry.uri, unique_name, "production") == 2
+    assert _mlflow_alias(registry.uri, unique_name, "champion") == 3  # untouched
+    assert at.expander[0].proto.expanded is True  # still open after the move
+    assert at.selectbox(key="aliases_kb_alias").value == "production"  # still the choice
+
+
+def _chart_spec(at: AppTest) -> dict[str, Any]:
+    (chart,) = at.get("vega_lite_chart")
+    return json.loads(chart.proto.spec)
+
+
+def _color_scale(spec: dict[str, Any]) -> dict[str, str]:
+    """version label → colour, from the chart's explicit colour scale."""
+    scales = [
+        layer["encoding"]["color"]["scale"]
+        for layer in spec["layer"]
+        if "color" in layer.get("encoding", {})
+    ]
+    (scale,) = scales
+    return dict(zip(scale["domain"], scale["range"], strict=True))
+
+
+def test_history_chart_colours_stay_with_their_versions(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _five_versions(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 5, expected=None)
+    move_alias(registry, history, unique_name, "champion", 3, expected=None)
+    first = _color_scale(_chart_spec(_open("aliases", prompt=unique_name)))
+    assert first == {"v3": version_color(3), "v5": version_color(5)}
+
+    # Other versions join, in another order: v3 and v5 keep their colours.
+    move_alias(registry, history, unique_name, "production", 1, expected=5)
+    move_alias(registry, history, unique_name, "champion", 4, expected=3)
+    move_alias(registry, history, unique_name, "candidate", 2, expected=None)
+    second = _color_scale(_chart_spec(_open("aliases", prompt=unique_name)))
+    assert set(second) == {"v1", "v2", "v3", "v4", "v5"}
+    assert {v: second[v] for v in first} == first
+    assert len(set(second.values())) == 5  # five versions, five colours
+
+
+def test_history_chart_axis_has_no_repeated_labels(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    for target, expected in ((1, None), (2, 1), (3, 2)):  # moves seconds apart
+        move_alias(registry, history, unique_name, "production", target, expected=expected)
+    spec = _chart_spec(_open("aliases", prompt=unique_name))
+    bars = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    axis = bars["encoding"]["x"]["axis"]
+    assert axis["format"] == "%H:%M:%S"  # a span of seconds: minutes alone would repeat
+    assert 2 <= len(axis["values"]) <= 8
+    labels = next(layer for layer in spec["layer"] if "text" in layer.get("encoding", {}))
+    # Labels only where the segment is wide enough for them.
+    assert "datum.share * width >= datum.label_px" in json.dumps(labels["encoding"]["text"])

@@ -21,13 +21,16 @@ from promptui.aliases.preview import (
     alias_change_preview,
     timeline,
 )
+from promptui.aliases.rollback import BackOffer, back_offer
 
 __all__ = [
     "AliasChangePreview",
+    "BackOffer",
     "EnvResolution",
     "Promotion",
     "TimelineRow",
     "alias_change_preview",
+    "back_offer",
     "delete_version",
     "move_alias",
     "promotions",

@@ -1,19 +1,19 @@
-"""Alias moves from the UI: requests, the protected-alias confirm dialog, rollback, history view.
+"""Alias moves from the UI: requests, and the protected-alias confirm dialog.
 
-Every way of moving an alias (drag, keyboard controls, rollback, promotion) builds a
+Every way of moving an alias (drag, keyboard controls, move back, promotion) builds a
 `MoveRequest` and hands it to `AliasActions.request`, which applies it at once or, for a
 protected alias, opens the confirm dialog (from a session_state flag, so it survives reruns).
+The keyboard panel and move-back buttons are in `alias_controls`, the history view in
+`alias_history_view`.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-import altair as alt
-import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from promptui.aliases import (
     alias_change_preview,
@@ -21,15 +21,12 @@ from promptui.aliases import (
     protected_aliases,
     record_outside_changes,
     remove_alias,
-    rollback_target,
-    timeline,
     version_label,
 )
 from promptui.aliases.approvals import request_move
-from promptui.aliases.history import AliasEvent, check_reason, reconcile
+from promptui.aliases.history import check_reason
 from promptui.registry.errors import InvalidInputError, PromptUIError
 from promptui.registry.models import PromptDetail
-from promptui.registry.validation import check_alias
 from promptui.ui import state
 from promptui.ui.approvals import allowed_to_move
 from promptui.ui.diff_html import DIFF_CSS, chat_html, side_by_side_html
@@ -38,7 +35,6 @@ from promptui.ui.insights import gated_aliases, move_evidence
 
 PENDING_SUFFIX = "_alias_pending"
 FLASH_SUFFIX = "_alias_flash"
-REMOVE = 0  # the "remove the alias" option of the target select (no version is numbered 0)
 
 
 @dataclass(frozen=True)
@@ -122,13 +118,18 @@ class AliasActions:
         state.invalidate()
         return True
 
-    def show_flash(self) -> None:
-        """The outcome of the last move (kept across the rerun that follows it)."""
+    def show_flash(self, where: DeltaGenerator | None = None) -> None:
+        """The outcome of the last move (kept across the rerun that follows it), in `where`
+        when given: a slot the page always draws, so the message never shifts what follows
+        it (which would redraw, and close, an open panel below)."""
         flash = st.session_state.pop(self.flash_key, None)
-        if isinstance(flash, PromptUIError):
-            show_error(flash)
-        elif flash:
-            st.success(md_escape(flash), icon="✅")
+        if not flash:
+            return
+        with where if where is not None else st.container():
+            if isinstance(flash, PromptUIError):
+                show_error(flash)
+            else:
+                st.success(md_escape(flash), icon="✅")
 
     def confirm_if_pending(self) -> None:
         """Open the confirm dialog when a protected move is waiting for it."""
@@ -244,151 +245,3 @@ def show_change_preview(detail: PromptDetail, req: MoveRequest) -> None:
     else:
         body = side_by_side_html(preview.rows, left_title=left, right_title=right)
     st.html(DIFF_CSS + body)
-
-
-def load_history(name: str, detail: PromptDetail) -> list[AliasEvent]:
-    """The prompt's alias history, newest first, with changes made outside promptui that are
-    not recorded yet on top (noticed by this read; a read never writes: they are recorded by
-    the next alias change someone makes here)."""
-    events = state.alias_events(name)
-    return [*reconcile(name, detail.aliases, events), *events]
-
-
-def keyboard_moves(detail: PromptDetail, actions: AliasActions, prefix: str) -> None:
-    """Move, remove or add an alias with selects and buttons (keyboard and screen readers)."""
-    versions = [v.version for v in detail.versions]
-    messages = {v.version: v.commit_message for v in detail.versions}
-
-    def version_text(v: int) -> str:
-        if v == REMOVE:
-            return "Remove the alias"
-        first_line = (messages.get(v) or "").splitlines()[0:1]
-        return f"v{v} — {first_line[0][:60]}" if first_line else f"v{v}"
-
-    if detail.aliases:
-        c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
-        alias = c1.selectbox("Alias", sorted(detail.aliases), key=f"{prefix}_kb_alias")
-        target = c2.selectbox(
-            "Move to", [*versions, REMOVE], format_func=version_text, key=f"{prefix}_kb_to"
-        )
-        if c3.button("Move", key=f"{prefix}_kb_move", width="stretch"):
-            current = detail.aliases[alias]
-            if target == current:
-                show_error(InvalidInputError(f"'{alias}' already points to v{current}."))
-            else:
-                to = None if target == REMOVE else target
-                actions.request(MoveRequest(detail.name, alias, current, to))
-    c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
-    new_alias = c1.text_input("New alias", key=f"{prefix}_kb_new", placeholder="e.g. champion")
-    new_target = c2.selectbox(
-        "On version", versions, format_func=version_text, key=f"{prefix}_kb_new_to"
-    )
-    if c3.button("Add", key=f"{prefix}_kb_add", width="stretch"):
-        try:
-            alias = check_alias(new_alias)  # refused with a reason, never trimmed
-            if alias in detail.aliases:
-                raise InvalidInputError(
-                    f"'{alias}' already exists (on v{detail.aliases[alias]}): move it instead."
-                )
-        except InvalidInputError as e:
-            show_error(e)
-        else:
-            actions.request(MoveRequest(detail.name, alias, None, new_target))
-
-
-def rollback_buttons(
-    detail: PromptDetail,
-    events: list[AliasEvent],
-    actions: AliasActions,
-    prefix: str,
-    *,
-    disabled: str | None = None,
-) -> None:
-    """One button per alias that puts it back on the version it held before its last change
-    (disabled, with the reason as help, when this person may not move aliases)."""
-    offered = False
-    for alias, current in detail.aliases.items():
-        target = rollback_target(events, alias)
-        if target is None or target == current or detail.version(target) is None:
-            continue
-        offered = True
-        if st.button(
-            md_escape(f"Roll back {alias} to v{target}"),
-            key=f"{prefix}_rb_{alias}",
-            icon=":material/undo:",
-            disabled=disabled is not None,
-            help=md_escape(
-                disabled
-                or f"{alias} points to v{current}; before its last change it pointed to v{target}."
-            ),
-        ):
-            actions.request(MoveRequest(detail.name, alias, current, target, reason="Rollback"))
-    if not offered:
-        st.caption("No alias has an earlier version to roll back to.")
-
-
-def _utc(when: datetime) -> datetime:
-    """Naive UTC, which charts and tables show as is (no browser time-zone shift)."""
-    return when.astimezone(UTC).replace(tzinfo=None)
-
-
-def history_chart(events: list[AliasEvent], detail: PromptDetail) -> None:
-    """Which version each alias pointed to over time."""
-    rows = timeline(events, detail.aliases)
-    if not rows:
-        st.caption("No alias has been set yet.")
-        return
-    stamp = "%Y-%m-%d %H:%M:%S UTC"
-    frame = pd.DataFrame(
-        {
-            "alias": [r.alias for r in rows],
-            "version": [f"v{r.version}" for r in rows],
-            "start": [_utc(r.start) for r in rows],
-            "end": [_utc(r.end) for r in rows],
-            "from": [r.start.astimezone(UTC).strftime(stamp) for r in rows],
-            "until": ["now" if r.current else r.end.astimezone(UTC).strftime(stamp) for r in rows],
-        }
-    )
-    # Naive UTC timestamps on a UTC scale: the axis shows UTC whatever the browser's zone.
-    axis = alt.Axis(format="%Y-%m-%d %H:%M", title="UTC")
-    base = alt.Chart(frame).encode(
-        x=alt.X("start:T", scale=alt.Scale(type="utc"), axis=axis),
-        y=alt.Y("alias:N", title=None),
-    )
-    bars = base.mark_bar(cornerRadius=3, height=18).encode(
-        x2="end:T",
-        color=alt.Color("version:N", title="version"),
-        tooltip=["alias:N", "version:N", "from:N", "until:N"],
-    )
-    labels = base.mark_text(align="left", dx=4, color="black").encode(text="version:N")
-    st.altair_chart(bars + labels, width="stretch")
-
-
-def _source(event: AliasEvent) -> str:
-    if not event.outside:
-        return "promptui"
-    if not event.event_id:
-        return "changed outside promptui (noticed now, recorded with the next change)"
-    return "changed outside promptui"
-
-
-def history_table(events: list[AliasEvent]) -> None:
-    """The recorded events, newest first, shown literally."""
-    if not events:
-        st.caption("No alias change recorded yet.")
-        return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "when (UTC)": [_utc(e.at) for e in events],
-                "alias": [e.alias for e in events],
-                "from": [version_label(e.from_version) for e in events],
-                "to": [version_label(e.to_version) for e in events],
-                "by": [e.user or "" for e in events],
-                "reason": [e.reason for e in events],
-                "source": [_source(e) for e in events],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )

@@ -1,9 +1,11 @@
 """The alias board: one lane per version, alias chips dragged between lanes (a custom component).
 
-The component is inline HTML/CSS/JS (no build step). It redraws itself from `data` on every
-call, sets all user text with `textContent`, and reports a drop as the trigger value
-`move = {alias, from, to}` (`to` is null for the remove area). Keyboard users get the same
-moves through `keyboard_moves` (selects and buttons), which AppTest can drive too.
+The component is inline HTML/CSS/JS (no build step). The lanes wrap onto more rows as needed;
+the remove area stays beside them, on the first row, however many versions there are. It
+redraws itself from `data` on every call, sets all user text with `textContent`, and reports a
+drop as the trigger value `move = {alias, from, to}` (`to` is null for the remove area).
+Keyboard users get the same moves through `alias_controls.keyboard_moves` (selects and
+buttons), which AppTest can drive too.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ COMPONENT_NAME = "promptui.alias_board"
 _HTML = '<div class="pu-board" aria-label="Alias board"></div>'
 
 _CSS = """
-.pu-board{display:flex;flex-wrap:wrap;gap:.6rem;font-family:var(--st-font, sans-serif);
-  color:var(--st-text-color, inherit)}
-.pu-lane{flex:1 1 12rem;min-height:6.5rem;border:1px solid rgba(128,128,128,.4);
+.pu-board{display:flex;flex-wrap:nowrap;align-items:stretch;gap:.6rem;
+  font-family:var(--st-font, sans-serif);color:var(--st-text-color, inherit)}
+.pu-lanes{flex:1 1 auto;min-width:0;display:flex;flex-wrap:wrap;gap:.6rem}
+.pu-lane{flex:1 1 10rem;min-width:0;min-height:6.5rem;border:1px solid rgba(128,128,128,.4);
   border-radius:.5rem;padding:.45rem .55rem;background:var(--st-secondary-background-color,#f6f6f8)}
 .pu-lane.pu-over,.pu-remove.pu-over{outline:2px dashed var(--st-primary-color,#f63366);
   outline-offset:-2px}
@@ -42,7 +45,7 @@ _CSS = """
 .pu-chip.pu-protected{background:rgba(230,80,60,.16);border:2px solid rgba(230,80,60,.8);
   font-weight:600}
 .pu-chip.pu-dragging{opacity:.4}
-.pu-remove{flex:0 0 9rem;display:flex;align-items:center;justify-content:center;
+.pu-remove{flex:0 0 8rem;min-height:6.5rem;display:flex;align-items:center;justify-content:center;
   text-align:center;border:1px dashed rgba(230,80,60,.7);border-radius:.5rem;padding:.4rem;
   font-size:.85rem;opacity:.85}
 """
@@ -81,6 +84,9 @@ export default function (component) {
       setTriggerValue("move", { alias: move.alias, from: move.from, to: to });
     });
   };
+  // The lanes wrap among themselves; the remove area stays beside them on the first row.
+  const lanesNode = el("div", "pu-lanes");
+  root.append(lanesNode);
   const lanes = (data && Array.isArray(data.lanes)) ? data.lanes : [];
   for (const lane of lanes) {
     const laneNode = el("div", "pu-lane");
@@ -118,7 +124,7 @@ export default function (component) {
     }
     laneNode.append(chips);
     dropTarget(laneNode, lane.version);
-    root.append(laneNode);
+    lanesNode.append(laneNode);
   }
   if (data.readonly) return;  // nothing to drop, nowhere to drop it
   const bin = el("div", "pu-remove", "Drop an alias here to remove it");

@@ -1,0 +1,122 @@
+"""Alias moves without the board: the keyboard panel and the "move back" buttons.
+
+The keyboard panel's selects and its button sit in one `st.form`: choosing an alias or a version
+does not rerun the page, and the values are read together when Move is pressed, so what the
+person chose is what moves. The panel is a keyed expander whose open state lives in
+session_state, so moves and reruns never close it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from promptui.aliases import back_offer
+from promptui.aliases.history import AliasEvent
+from promptui.registry.errors import InvalidInputError
+from promptui.registry.models import PromptDetail
+from promptui.registry.validation import check_alias
+from promptui.ui.alias_actions import AliasActions, MoveRequest
+from promptui.ui.feedback import md_escape, show_error
+
+REMOVE = 0  # the "remove the alias" option of the target select (no version is numbered 0)
+PANEL_LABEL = "Move without a mouse"
+
+
+def keyboard_panel(detail: PromptDetail, actions: AliasActions, prefix: str) -> None:
+    """The keyboard panel in an expander that stays as the person left it (open at first when
+    the prompt has no alias yet)."""
+    key = f"{prefix}_kb_panel"
+    if key not in st.session_state:
+        st.session_state[key] = not detail.aliases
+    with st.expander(PANEL_LABEL, key=key, on_change="rerun"):
+        keyboard_moves(detail, actions, prefix)
+
+
+def _version_text(detail: PromptDetail) -> object:
+    messages = {v.version: v.commit_message for v in detail.versions}
+
+    def text(v: int) -> str:
+        if v == REMOVE:
+            return "Remove the alias"
+        first_line = (messages.get(v) or "").splitlines()[0:1]
+        return f"v{v} — {first_line[0][:60]}" if first_line else f"v{v}"
+
+    return text
+
+
+def keyboard_moves(detail: PromptDetail, actions: AliasActions, prefix: str) -> None:
+    """Move, remove or add an alias with selects and buttons (keyboard and screen readers).
+    Each row is one form: its values are read together when its button is pressed."""
+    versions = [v.version for v in detail.versions]
+    version_text = _version_text(detail)
+    if detail.aliases:
+        with st.form(f"{prefix}_kb_move_form", border=False, enter_to_submit=False):
+            c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
+            alias = c1.selectbox("Alias", sorted(detail.aliases), key=f"{prefix}_kb_alias")
+            target = c2.selectbox(
+                "Move to", [*versions, REMOVE], format_func=version_text, key=f"{prefix}_kb_to"
+            )
+            move = c3.form_submit_button("Move", key=f"{prefix}_kb_move", width="stretch")
+            problem = st.empty()  # always here: a message never shifts what follows
+        if move and alias is not None and target is not None:
+            current = detail.aliases.get(alias)
+            if current is None:
+                problem.error(md_escape(f"'{alias}' no longer exists: the page was refreshed."))
+            elif target == current:
+                with problem:
+                    show_error(InvalidInputError(f"'{alias}' already points to v{current}."))
+            else:
+                to = None if target == REMOVE else target
+                actions.request(MoveRequest(detail.name, alias, current, to))
+    with st.form(f"{prefix}_kb_add_form", border=False, enter_to_submit=False):
+        c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
+        new_alias = c1.text_input("New alias", key=f"{prefix}_kb_new", placeholder="e.g. champion")
+        new_target = c2.selectbox(
+            "On version", versions, format_func=version_text, key=f"{prefix}_kb_new_to"
+        )
+        add = c3.form_submit_button("Add", key=f"{prefix}_kb_add", width="stretch")
+        problem = st.empty()
+    if add and new_target is not None:
+        try:
+            alias = check_alias(new_alias)  # refused with a reason, never trimmed
+            if alias in detail.aliases:
+                raise InvalidInputError(
+                    f"'{alias}' already exists (on v{detail.aliases[alias]}): move it instead."
+                )
+        except InvalidInputError as e:
+            with problem:
+                show_error(e)
+        else:
+            actions.request(MoveRequest(detail.name, alias, None, new_target))
+
+
+def back_buttons(
+    detail: PromptDetail,
+    events: list[AliasEvent],
+    actions: AliasActions,
+    prefix: str,
+    *,
+    disabled: str | None = None,
+) -> None:
+    """One button per alias that moves it back: to the version before its last recorded change,
+    else to a version the history shows it held, else to the version just before its current
+    one (the label says which). Protected aliases go through the confirm step. Disabled, with
+    the reason as help, when this person may not move aliases. No requests."""
+    existing = [v.version for v in detail.versions]
+    offered = False
+    for alias, current in sorted(detail.aliases.items()):
+        offer = back_offer(events, alias, int(current), existing)
+        if offer is None:
+            continue
+        offered = True
+        if st.button(
+            md_escape(offer.label),
+            key=f"{prefix}_rb_{alias}",
+            icon=":material/undo:",
+            disabled=disabled is not None,
+            help=md_escape(disabled or f"{alias} points to v{current}; {offer.note}."),
+        ):
+            request = MoveRequest(detail.name, alias, offer.current, offer.target, offer.reason)
+            actions.request(request)
+    if not offered:
+        st.caption("No alias has an earlier version to move back to.")
