@@ -10,8 +10,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+import requests
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -139,3 +142,34 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def start_basic_auth_server(
+    db_uri: str, workdir: Path, *, admin: str, admin_password: str
+) -> Server:
+    """`mlflow server --app-name basic-auth` over `db_uri`, with its own user database in
+    `workdir`, READ as the default permission, and `admin` made at first start."""
+    config = workdir / "basic_auth.ini"
+    config.write_text(
+        "[mlflow]\n"
+        "default_permission = READ\n"
+        f"database_uri = sqlite:///{workdir / 'auth.db'}\n"
+        f"admin_username = {admin}\n"
+        f"admin_password = {admin_password}\n"
+        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
+    )
+    return start_mlflow_server(
+        db_uri,
+        workdir,
+        extra_args=["--app-name", "basic-auth"],
+        env={
+            "MLFLOW_AUTH_CONFIG_PATH": str(config),
+            "MLFLOW_FLASK_SERVER_SECRET_KEY": uuid.uuid4().hex,  # for the auth app's CSRF check
+        },
+    )
+
+
+def post_json(url: str, path: str, auth: tuple[str, str], **body: str) -> None:
+    """POST `body` as JSON to a server's REST `path` with basic auth; asserts it succeeded."""
+    response = requests.post(f"{url}{path}", json=body, auth=auth, timeout=10)
+    assert response.status_code == 200, response.text

@@ -18,7 +18,7 @@ from promptui.registry.errors import AuthenticationError
 from tests.apptest_util import fresh_streamlit_caches, start_app, texts, unescape
 from tests.browser import guarded_page
 from tests.conftest import fresh_db
-from tests.servers import Server, start_mlflow_server, start_streamlit
+from tests.servers import Server, start_basic_auth_server, start_streamlit
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
 
@@ -50,23 +50,8 @@ def auth_server(
     """A basic-auth server with its own user database and an admin made at first start."""
     workdir = tmp_path_factory.mktemp("basic-auth")
     password = f"Pw-{uuid.uuid4().hex}"  # the server asks for 12 characters or more
-    config = workdir / "basic_auth.ini"
-    config.write_text(
-        "[mlflow]\n"
-        "default_permission = READ\n"
-        f"database_uri = sqlite:///{workdir / 'auth.db'}\n"
-        f"admin_username = {ADMIN}\n"
-        f"admin_password = {password}\n"
-        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
-    )
-    server = start_mlflow_server(
-        fresh_db(template_db, workdir),
-        workdir,
-        extra_args=["--app-name", "basic-auth"],
-        env={
-            "MLFLOW_AUTH_CONFIG_PATH": str(config),
-            "MLFLOW_FLASK_SERVER_SECRET_KEY": uuid.uuid4().hex,  # for the auth app's CSRF check
-        },
+    server = start_basic_auth_server(
+        fresh_db(template_db, workdir), workdir, admin=ADMIN, admin_password=password
     )
     yield AuthServer(server, password)
     server.stop()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Locator, Page, WebSocket, expect
 
 from promptui.aliases import move_alias
@@ -22,7 +21,7 @@ from promptui.registry import PromptRegistry
 from promptui.registry.credentials import Credentials
 from tests.browser import wait_idle
 from tests.conftest import fresh_db
-from tests.servers import Server, start_mlflow_server, start_streamlit
+from tests.servers import Server, post_json, start_basic_auth_server, start_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -43,36 +42,18 @@ class Team:
         return PromptRegistry(self.url, credentials=Credentials("admin", self.admin_password))
 
 
-def _post(url: str, path: str, auth: tuple[str, str], **body: str) -> None:
-    response = requests.post(f"{url}{path}", json=body, auth=auth, timeout=10)
-    assert response.status_code == 200, response.text
-
-
 @pytest.fixture(scope="module")
 def team(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     """reader (READ on the prompt), editor (EDIT), owner (MANAGE); production on v1 of two."""
     workdir = tmp_path_factory.mktemp("browser-people")
     admin_password = f"Admin-{uuid.uuid4().hex}"
-    config = workdir / "basic_auth.ini"
-    config.write_text(
-        "[mlflow]\ndefault_permission = READ\n"
-        f"database_uri = sqlite:///{workdir / 'auth.db'}\n"
-        f"admin_username = admin\nadmin_password = {admin_password}\n"
-        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
-    )
-    server = start_mlflow_server(
-        fresh_db(template_db, workdir),
-        workdir,
-        extra_args=["--app-name", "basic-auth"],
-        env={
-            "MLFLOW_AUTH_CONFIG_PATH": str(config),
-            "MLFLOW_FLASK_SERVER_SECRET_KEY": uuid.uuid4().hex,
-        },
+    server = start_basic_auth_server(
+        fresh_db(template_db, workdir), workdir, admin="admin", admin_password=admin_password
     )
     team = Team(server.url, admin_password)
     admin = ("admin", admin_password)
     for user, password in PASSWORDS.items():
-        _post(team.url, "/api/2.0/mlflow/users/create", admin, username=user, password=password)
+        post_json(team.url, "/api/2.0/mlflow/users/create", admin, username=user, password=password)
     registry = team.admin()
     registry.create_prompt(PROMPT, "Answer {{question}}.", "first")
     registry.commit_version(PROMPT, "Answer {{question}} kindly.", "second")
@@ -84,10 +65,10 @@ def team(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     assert experiment is not None
     grant = "/api/3.0/mlflow/users/permissions/grant"  # MLflow's auth API
     for user, permission in PERMISSIONS.items():
-        _post(team.url, grant, admin, username=user, resource_type="prompt",
+        post_json(team.url, grant, admin, username=user, resource_type="prompt",
               resource_id=PROMPT, permission=permission)  # fmt: skip
         if user != "reader":
-            _post(team.url, grant, admin, username=user, resource_type="experiment",
+            post_json(team.url, grant, admin, username=user, resource_type="experiment",
                   resource_id=experiment, permission="EDIT")  # fmt: skip
     yield team
     server.stop()
