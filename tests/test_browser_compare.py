@@ -60,7 +60,7 @@ def test_shared_link_shows_highlighted_words(
     expect(side.locator("ins.pu-ins")).to_have_text("briefly")
     expect(side.locator("th").first).to_have_text(f"{unique_name} v1")
     expect(page.get_by_text("+1 / −1 words · 1 line changed · variables unchanged")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"mode=side"))
+    expect(page).to_have_url(re.compile(r"left=1&right=2$"))  # the default mode stays out
 
     # The view mode goes into the address bar, so a reload (or a pasted link) keeps it.
     page.get_by_test_id("stButtonGroup").get_by_text("Inline", exact=True).click()

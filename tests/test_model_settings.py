@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import mlflow
 import pytest
 from mlflow import MlflowClient
 
@@ -37,12 +36,7 @@ def test_settings_change_is_stored_as_mlflow_reads_it_and_recorded(
     )
     assert updated.model_config["temperature"] == 0.7
     # MLflow's own reader sees the new settings; the template and the other version are intact.
-    previous = mlflow.get_registry_uri()
-    mlflow.set_registry_uri(registry.uri)
-    try:
-        loaded = mlflow.genai.load_prompt(f"prompts:/{unique_name}/1")
-    finally:
-        mlflow.set_registry_uri(previous)
+    loaded = MlflowClient(registry.uri, registry.uri).load_prompt(f"prompts:/{unique_name}/1")
     assert loaded.model_config["temperature"] == 0.7
     assert loaded.model_config["frequency_penalty"] == 3.0  # a key promptui does not edit
     assert loaded.template == "Hi {{x}}."
