@@ -36,7 +36,7 @@ def test_settings_change_is_stored_as_mlflow_reads_it_and_recorded(
     )
     assert updated.model_config["temperature"] == 0.7
     # MLflow's own reader sees the new settings; the template and the other version are intact.
-    loaded = MlflowClient(registry.uri, registry.uri).load_prompt(f"prompts:/{unique_name}/1")
+    loaded = MlflowClient(registry.uri, registry.uri).get_prompt_version(unique_name, 1)
     assert loaded.model_config["temperature"] == 0.7
     assert loaded.model_config["frequency_penalty"] == 3.0  # a key promptui does not edit
     assert loaded.template == "Hi {{x}}."
