@@ -14,64 +14,23 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, WebSocket, expect
 
-from promptui.aliases import move_alias
 from promptui.aliases.approvals import requests_from
 from promptui.aliases.history import AliasHistory
-from promptui.registry import PromptRegistry
-from promptui.registry.credentials import Credentials
 from tests.browser import wait_idle
-from tests.conftest import fresh_db
-from tests.servers import Server, post_json, start_basic_auth_server, start_streamlit
+from tests.servers import Server, start_streamlit
+from tests.team import PASSWORDS, Team, seeded_team
 
 pytestmark = pytest.mark.browser
 
 PROMPT = f"people-{uuid.uuid4().hex[:8]}"
-PASSWORDS = {
-    name: f"{name}-Secret-{uuid.uuid4().hex[:8]}" for name in ("reader", "editor", "owner")
-}
-PERMISSIONS = {"reader": "READ", "editor": "EDIT", "owner": "MANAGE"}
 NOT_SIGNED_IN = ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "PROMPTUI_USER")
-
-
-@dataclass(frozen=True)
-class Team:
-    url: str
-    admin_password: str
-
-    def admin(self) -> PromptRegistry:
-        return PromptRegistry(self.url, credentials=Credentials("admin", self.admin_password))
 
 
 @pytest.fixture(scope="module")
 def team(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     """reader (READ on the prompt), editor (EDIT), owner (MANAGE); production on v1 of two."""
-    workdir = tmp_path_factory.mktemp("browser-people")
-    admin_password = f"Admin-{uuid.uuid4().hex}"
-    server = start_basic_auth_server(
-        fresh_db(template_db, workdir), workdir, admin="admin", admin_password=admin_password
-    )
-    team = Team(server.url, admin_password)
-    admin = ("admin", admin_password)
-    for user, password in PASSWORDS.items():
-        post_json(team.url, "/api/2.0/mlflow/users/create", admin, username=user, password=password)
-    registry = team.admin()
-    registry.create_prompt(PROMPT, "Answer {{question}}.", "first")
-    registry.commit_version(PROMPT, "Answer {{question}} kindly.", "second")
-    history = AliasHistory(registry)
-    move_alias(
-        registry, history, PROMPT, "production", 1, expected=None, reason="launch", user="admin"
-    )
-    experiment = history.experiment_id(create=False)
-    assert experiment is not None
-    grant = "/api/3.0/mlflow/users/permissions/grant"  # MLflow's auth API
-    for user, permission in PERMISSIONS.items():
-        post_json(team.url, grant, admin, username=user, resource_type="prompt",
-              resource_id=PROMPT, permission=permission)  # fmt: skip
-        if user != "reader":
-            post_json(team.url, grant, admin, username=user, resource_type="experiment",
-                  resource_id=experiment, permission="EDIT")  # fmt: skip
-    yield team
-    server.stop()
+    with seeded_team(template_db, tmp_path_factory.mktemp("browser-people"), PROMPT) as team:
+        yield team
 
 
 @pytest.fixture
@@ -166,8 +125,8 @@ def test_three_people_sign_in_request_and_approve(
         person.signed_in()
 
     # The reader may look, never change (nor write the alias history by looking).
-    before = team.admin().get_prompt(PROMPT)
-    runs = len(AliasHistory(team.admin()).read_runs(PROMPT))
+    before = team.registry("admin").get_prompt(PROMPT)
+    runs = len(AliasHistory(team.registry("admin")).read_runs(PROMPT))
     expect(reader.page.get_by_role("button", name="New version from v2")).to_be_disabled()
     reader.page.get_by_role("link", name="Aliases, history & rollback").click()
     expect(reader.page.get_by_text("MLflow requires EDIT")).to_be_visible()
@@ -176,8 +135,8 @@ def test_three_people_sign_in_request_and_approve(
     expect(reader.page.get_by_text("Move without a mouse")).to_have_count(0)
     expect(reader.page.get_by_role("button", name="Move", exact=True)).to_have_count(0)
     reader.signed_in()
-    assert team.admin().get_prompt(PROMPT) == before
-    assert len(AliasHistory(team.admin()).read_runs(PROMPT)) == runs
+    assert team.registry("admin").get_prompt(PROMPT) == before
+    assert len(AliasHistory(team.registry("admin")).read_runs(PROMPT)) == runs
 
     # The editor commits a version as themself, then requests the protected move.
     template = editor.page.get_by_label("Template", exact=True)
@@ -191,7 +150,7 @@ def test_three_people_sign_in_request_and_approve(
     editor.page.get_by_role("button", name="Commit version").click()
     expect(editor.page.get_by_role("button", name="New version from v3")).to_be_visible()
     editor.check()
-    latest = team.admin().get_prompt(PROMPT).latest
+    latest = team.registry("admin").get_prompt(PROMPT).latest
     assert latest is not None and (latest.version, latest.author) == (3, "editor")
 
     editor.page.get_by_role("link", name="Aliases, history & rollback").click()
@@ -221,7 +180,7 @@ def test_three_people_sign_in_request_and_approve(
     expect(editor.page.get_by_text("Your request: a colleague")).to_be_visible()
     expect(editor.page.get_by_role("button", name="Approve and move")).to_have_count(0)
     editor.check()
-    assert team.admin().get_aliases(PROMPT)["production"] == 1  # nothing moved yet
+    assert team.registry("admin").get_aliases(PROMPT)["production"] == 1  # nothing moved yet
 
     # The owner, signed in all along in another context, sees the request and approves it.
     owner.refresh()
@@ -232,8 +191,8 @@ def test_three_people_sign_in_request_and_approve(
     expect(owner.page.get_by_role("button", name="Approve and move")).to_have_count(0)
     expect(lane(owner.page, 3).locator("[data-alias='production']")).to_be_visible()
     owner.signed_in()
-    assert team.admin().get_aliases(PROMPT)["production"] == 3
-    history = AliasHistory(team.admin())
+    assert team.registry("admin").get_aliases(PROMPT)["production"] == 3
+    history = AliasHistory(team.registry("admin"))
     [request] = requests_from(PROMPT, history.read_runs(PROMPT))
     assert (request.requester, request.state, request.decided_by) == ("editor", "approved", "owner")
     move = history.events(PROMPT)[0]

@@ -7,76 +7,27 @@ Users (created through MLflow's auth API by the admin): `reader` (READ on the pr
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from promptui.aliases import move_alias
 from promptui.aliases.history import AliasHistory
-from promptui.registry import PromptRegistry
-from promptui.registry.credentials import Credentials
 from promptui.registry.errors import PermissionDeniedError
 from tests.apptest_util import fresh_streamlit_caches, texts, unescape
-from tests.conftest import fresh_db
-from tests.servers import PROJECT_DIR, Server, post_json, start_basic_auth_server
+from tests.servers import PROJECT_DIR
+from tests.team import PASSWORDS, Team, seeded_team
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
 
 PROMPT = "support-agent"
-PASSWORDS = {
-    name: f"{name}-Secret-{uuid.uuid4().hex[:8]}" for name in ("reader", "editor", "owner")
-}
-PERMISSIONS = {"reader": "READ", "editor": "EDIT", "owner": "MANAGE"}
-
-
-@dataclass(frozen=True)
-class Team:
-    server: Server
-    admin_password: str
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def registry(self, user: str) -> PromptRegistry:
-        password = self.admin_password if user == "admin" else PASSWORDS[user]
-        return PromptRegistry(self.url, credentials=Credentials(user, password))
 
 
 @pytest.fixture(scope="module")
 def team(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
-    workdir = tmp_path_factory.mktemp("people")
-    admin_password = f"Admin-{uuid.uuid4().hex}"
-    server = start_basic_auth_server(
-        fresh_db(template_db, workdir), workdir, admin="admin", admin_password=admin_password
-    )
-    team = Team(server, admin_password)
-    admin = ("admin", admin_password)
-    for user, password in PASSWORDS.items():
-        post_json(team.url, "/api/2.0/mlflow/users/create", admin, username=user, password=password)
-    registry = team.registry("admin")
-    registry.create_prompt(PROMPT, "Answer {{question}}.", "first")
-    registry.commit_version(PROMPT, "Answer {{question}} kindly.", "second")
-    history = AliasHistory(registry)
-
-    move_alias(
-        registry, history, PROMPT, "production", 1, expected=None, reason="launch", user="admin"
-    )
-    experiment = history.experiment_id(create=False)
-    assert experiment is not None
-    grant = "/api/3.0/mlflow/users/permissions/grant"  # MLflow's auth API
-    for user, permission in PERMISSIONS.items():
-        post_json(team.url, grant, admin, username=user, resource_type="prompt",
-              resource_id=PROMPT, permission=permission)  # fmt: skip
-        if user != "reader":
-            post_json(team.url, grant, admin, username=user, resource_type="experiment",
-                  resource_id=experiment, permission="EDIT")  # fmt: skip
-    yield team
-    server.stop()
+    with seeded_team(template_db, tmp_path_factory.mktemp("people"), PROMPT) as team:
+        yield team
 
 
 def app(monkeypatch: pytest.MonkeyPatch, team: Team) -> AppTest:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mlflow import MlflowClient
 from mlflow.store.model_registry.rest_store import RestStore as RegistryRestStore
@@ -20,6 +20,9 @@ from mlflow.tracking._model_registry.client import ModelRegistryClient
 from mlflow.tracking._tracking_service.client import TrackingServiceClient
 from mlflow.utils.credentials import get_default_host_creds
 from mlflow.utils.rest_utils import MlflowHostCreds
+
+T = TypeVar("T")
+CredsSource = Callable[[], MlflowHostCreds]
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Credentials:
         return self.username
 
 
-def host_creds(uri: str, credentials: Credentials) -> Callable[[], MlflowHostCreds]:
+def host_creds(uri: str, credentials: Credentials) -> CredsSource:
     """What the REST stores ask for before each request: these credentials, with the TLS
     settings of the environment (certificates are the deployment's, not a person's)."""
 
@@ -53,41 +56,24 @@ def host_creds(uri: str, credentials: Credentials) -> Callable[[], MlflowHostCre
     return creds
 
 
-class _TrackingClient(TrackingServiceClient):
-    def __init__(self, uri: str, creds: Callable[[], MlflowHostCreds]) -> None:
-        self._creds = creds
-        super().__init__(uri)
+def _own_store(base: type[T], store: Callable[..., Any], creds: CredsSource, *args: str) -> T:
+    """An MLflow client of class `base` (built with `args`) whose REST store sends `creds`."""
 
-    @property
-    def store(self) -> Any:
-        return TrackingRestStore(self._creds)
+    class WithCreds(base):  # type: ignore[valid-type,misc]
+        @property
+        def store(self) -> Any:
+            return store(creds)
 
-
-class _TracingClient(TracingClient):
-    def __init__(self, uri: str, creds: Callable[[], MlflowHostCreds]) -> None:
-        self._creds = creds
-        super().__init__(uri)
-
-    @property
-    def store(self) -> Any:
-        return TrackingRestStore(self._creds)
-
-
-class _RegistryClient(ModelRegistryClient):
-    def __init__(self, uri: str, creds: Callable[[], MlflowHostCreds]) -> None:
-        self._creds = creds
-        super().__init__(uri, uri)
-
-    @property
-    def store(self) -> Any:
-        return RegistryRestStore(self._creds)
+    return WithCreds(*args)
 
 
 def client_with(uri: str, credentials: Credentials) -> MlflowClient:
     """An MlflowClient for an `http(s)` server whose every request carries `credentials`."""
     creds = host_creds(uri, credentials)
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
-    client._tracking_client = _TrackingClient(uri, creds)
-    client._tracing_client = _TracingClient(uri, creds)
-    client._registry_client_lazy = _RegistryClient(uri, creds)  # type: ignore[attr-defined]
+    client._tracking_client = _own_store(TrackingServiceClient, TrackingRestStore, creds, uri)
+    client._tracing_client = _own_store(TracingClient, TrackingRestStore, creds, uri)
+    client._registry_client_lazy = _own_store(  # type: ignore[attr-defined]
+        ModelRegistryClient, RegistryRestStore, creds, uri, uri
+    )
     return client
