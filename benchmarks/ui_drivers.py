@@ -162,9 +162,11 @@ class Actor:
 
 # --- promptui ---------------------------------------------------------------------------------
 def pu_start(page: Page, url: str) -> None:
-    """The prompt list, rendered and idle."""
+    """The prompt list, its names drawn, and idle."""
     page.goto(f"{url}/prompts")
     shown(page.get_by_test_id(PU_MAIN).get_by_test_id(PU_CANVAS), "promptui's prompt list")
+    # The table draws its names a few frames after its canvas appears.
+    wait_for(lambda: page.locator(PU_CELL).count(), "the names in promptui's prompt list")
     wait_for(lambda: page.locator(PU_IDLE).count(), "promptui idle")
 
 

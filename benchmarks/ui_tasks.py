@@ -36,6 +36,7 @@ from benchmarks.ui_drivers import (
     DRIVERS,
     ML_LIST_LINK,
     PU_IDLE,
+    PU_MAIN,
     PU_SIDEBAR,
     PU_SWITCHES,
     Actor,
@@ -188,33 +189,31 @@ ORDER = ("read", "compare", "edit", "champion", "rollback", "search", "copy", "c
 # "chat" runs last: the prompts it creates would lengthen MLflow's search by hand.
 
 
-_COUNT_RUNS = """() => { if (window.__puRuns === undefined) {
-  window.__puRuns = 0;  // Streamlit script runs finished since the page loaded
-  const app = document.querySelector("[data-testid='stApp']");
-  new MutationObserver((records) => { for (const r of records)
-      if (r.oldValue === "running") window.__puRuns += 1; })
-    .observe(app, {attributes: true, attributeOldValue: true,
-                   attributeFilter: ["data-test-script-state"]}); }
-  return window.__puRuns; }"""
-_IDLE_SINCE = f"""(mark) => window.__puRuns > mark
+# A page switch is over when the browser shows the new page's title and main heading and the
+# app is idle. (Streamlit may draw a fast run's start and end in one frame, so counting its
+# "running" states would miss runs.)
+_SWITCHED = f"""([title, heading]) => document.title === title
+  && [...document.querySelectorAll("[data-testid='{PU_MAIN}'] h1")]
+       .some((h) => h.textContent.trim() === heading)
   && document.querySelector("{PU_IDLE}") !== null"""
 
 
 def page_switches(page: Page, url: str, prompt: str, rounds: int) -> dict[str, list[float]]:
-    """Seconds of each sidebar page switch (the click → the new page's run finished) in a warm
+    """Seconds of each sidebar page switch (the click → the new page drawn and idle) in a warm
     app, by link, after one round that warms every page up."""
     page.goto(f"{url}/prompt?prompt={prompt}")  # the prompt that pages about one prompt carry
     shown(page.get_by_role("heading", name=prompt, exact=True))
     sidebar, seconds = page.get_by_test_id(PU_SIDEBAR), {link: [] for link in PU_SWITCHES}
+    headings = {"Home": "promptui", "Prompt": prompt}
     for round_ in range(rounds + 1):
         for link in PU_SWITCHES:
             target = sidebar.get_by_role("link", name=link, exact=True)
             shown(target)
             wait_for(lambda: page.locator(PU_IDLE).count(), "promptui idle")
-            mark = page.evaluate(_COUNT_RUNS)
+            want = [f"{link} · promptui", headings.get(link, link)]
             start = time.perf_counter()
             target.click()
-            wait_for(lambda m=mark: page.evaluate(_IDLE_SINCE, m), f"the {link} page's run")
+            wait_for(lambda w=want: page.evaluate(_SWITCHED, w), f"the {link} page")
             if round_:
                 seconds[link].append(time.perf_counter() - start)
             path = "" if link == "Home" else link.lower()
@@ -338,7 +337,7 @@ def markdown(result: Result) -> str:
     position = result.mlflow_order.index(SQL_PROMPT) + 1
     lines += [
         "",
-        f"promptui page switch (sidebar link → the page's run finished, warm app): median "
+        f"promptui page switch (sidebar link → the new page drawn and idle, warm app): median "
         f"{statistics.median(every):.0f} ms over {len(every)} switches (min {min(every):.0f}, "
         f"max {max(every):.0f}); median by page, ms: {by_page}.",
         "",

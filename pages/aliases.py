@@ -17,6 +17,7 @@ from promptui.ui.approvals import decisions_table, pending_requests
 from promptui.ui.auth import may
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.layout import page_setup
+from promptui.ui.nav import CHOOSE_PROMPT, show_chosen_prompt
 
 page_setup("Aliases")
 st.title("Aliases")
@@ -31,10 +32,15 @@ if not name:
     if not names:
         st.info("The registry holds no prompts yet.")
         st.stop()
-    picked = st.selectbox("Prompt", names, index=None, key="aliases_pick", placeholder="Choose")
-    if picked:
-        st.query_params["prompt"] = picked
-        st.rerun()
+    st.selectbox(
+        "Prompt",
+        names,
+        index=None,
+        key="aliases_pick",
+        placeholder=CHOOSE_PROMPT,
+        on_change=show_chosen_prompt,
+        args=("aliases_pick",),
+    )
     st.stop()
 
 actions = AliasActions("aliases")

@@ -23,9 +23,11 @@ from promptui.ui.nav import (
     ALIASES_PAGE,
     CHOOSE_PROMPT,
     COMPARE_PAGE,
+    EDIT_PAGE,
     PROMPTS_PAGE,
-    open_editor,
+    prompt_params,
     query_version,
+    queue_page,
     show_chosen_prompt,
     show_picked_version,
     show_selected_row,
@@ -142,15 +144,16 @@ c1.selectbox(
 )
 can_edit, why_not_edit = may(name, "EDIT")
 can_delete, why_not_delete = may(name, "MANAGE")
-if c2.button(
+c2.button(  # the editor opens from the callback: this page is not drawn again first
     f"New version from v{selected.version}",
     key="prompt_edit",
     type="primary",
     icon=":material/edit:",
     disabled=not can_edit,
     help=why_not_edit,
-):
-    open_editor(name, selected.version)
+    on_click=queue_page,
+    args=(EDIT_PAGE, prompt_params(name, selected.version)),
+)
 if c3.button(
     f"Delete v{selected.version}…",
     key="prompt_delete",
@@ -161,35 +164,36 @@ if c3.button(
     ask_delete(name, selected.version)
 version_header(selected)
 
-# Opening "Runs & traces" reads the lineage (four requests): the other tabs never wait for it.
+# Only the open tab is drawn (switching tabs reruns the page): a page load draws one tab, and
+# "Runs & traces" reads the lineage (four requests) only while it is open.
 template_tab, use_tab, try_tab, details_tab, runs_tab = st.tabs(
     ["Template", "Use this prompt", "Try it", "Settings & tags", "Runs & traces"],
     key=f"prompt_tabs:{name}",
     on_change="rerun",
 )
-with template_tab:
-    show_variables(selected.variables, jinja=selected.uses_jinja)
-    show_template(selected, key=f"prompt_template_view:{name}")
-with use_tab:
-    use_this_prompt(detail, selected, key="prompt_snippet")
-with try_tab:
-    try_it(selected, key_prefix="prompt_try")
-with details_tab:
-    show_settings(selected)
-    # The recorded changes are read (one history read) only while this tab is open.
-    model_settings_editor(
-        selected, readonly=why_not_edit, key="prompt_model_settings", changes=details_tab.open
-    )
-with runs_tab:
-    runs_slot = st.container()  # filled last: the page is usable before the runs are read
+if template_tab.open:
+    with template_tab:
+        show_variables(selected.variables, jinja=selected.uses_jinja)
+        show_template(selected, key=f"prompt_template_view:{name}")
+if use_tab.open:
+    with use_tab:
+        use_this_prompt(detail, selected, key="prompt_snippet")
+if try_tab.open:
+    with try_tab:
+        try_it(selected, key_prefix="prompt_try")
+if details_tab.open:
+    with details_tab:
+        show_settings(selected)
+        model_settings_editor(
+            selected, readonly=why_not_edit, key="prompt_model_settings", changes=True
+        )
+        st.divider()
+        tag_editor(detail, key_prefix="prompt_tag", readonly=why_not_edit)
 
 pending_requests(name, key_prefix="prompt_request")
-st.divider()
-tag_editor(detail, key_prefix="prompt_tag", readonly=why_not_edit)
-
 delete_dialog(detail)
 
 if runs_tab.open:
-    with runs_slot:
+    with runs_tab:
         version_insights(selected)
         metrics_across_versions(detail)

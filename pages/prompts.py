@@ -5,6 +5,8 @@ from promptui.startup import import_app_modules
 
 import_app_modules()  # first: sessions that start together must not import in parallel
 
+from functools import partial
+
 import streamlit as st
 
 from promptui.demo import seed_demo
@@ -14,7 +16,13 @@ from promptui.tables import page_count, page_of, prompts_frame
 from promptui.ui import state
 from promptui.ui.feedback import show_error
 from promptui.ui.layout import page_setup
-from promptui.ui.nav import PROMPT_LINK_TEXT, open_editor, open_prompt
+from promptui.ui.nav import (
+    EDIT_PAGE,
+    PROMPT_LINK_TEXT,
+    open_prompt,
+    open_selected_prompt,
+    queue_page,
+)
 from promptui.ui.search_html import text_hits_html
 
 TEXT_HITS_SHOWN = 25
@@ -33,8 +41,13 @@ if not prompts:
         "This registry holds no prompts yet. Create one, or load the demo prompts to look around."
     )
     c1, c2, _ = st.columns([1, 1, 3])
-    if c1.button("Create prompt", type="primary", key="prompts_create_empty"):
-        open_editor()
+    c1.button(
+        "Create prompt",
+        type="primary",
+        key="prompts_create_empty",
+        on_click=queue_page,
+        args=(EDIT_PAGE,),
+    )
     if c2.button("Load demo prompts", key="prompts_demo"):
         try:
             with st.spinner("Loading the demo prompts…"):
@@ -57,8 +70,9 @@ query = c1.text_input(
     help="Words match names, aliases, tags and the latest text; `key=value` matches a tag. "
     "Each result says where it matched.",
 )
-if c2.button("Create prompt", key="prompts_create", width="stretch"):
-    open_editor()
+c2.button(
+    "Create prompt", key="prompts_create", width="stretch", on_click=queue_page, args=(EDIT_PAGE,)
+)
 every_version = st.toggle(
     "Search every version's text",
     key="prompts_every_version",
@@ -94,7 +108,7 @@ st.caption(
 event = st.dataframe(
     prompts_frame([h.prompt for h in shown], [h.matched() for h in shown] if searching else None),
     key="prompts_table",
-    on_select="rerun",
+    on_select=partial(open_selected_prompt, "prompts_table", [h.prompt.name for h in shown]),
     selection_mode="single-row",
     hide_index=True,
     width="stretch",
@@ -114,7 +128,7 @@ event = st.dataframe(
     },
 )
 rows = event.selection.rows
-if rows and rows[0] < len(shown):
+if rows and rows[0] < len(shown):  # a selection made without its callback (e.g. set in state)
     open_prompt(shown[rows[0]].prompt.name)
 if searching:
     body, total = text_hits_html(shown, TEXT_HITS_SHOWN)

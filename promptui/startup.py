@@ -11,6 +11,7 @@ parallel is safe.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 import threading
@@ -36,4 +37,6 @@ def import_app_modules() -> None:
         for module in pkgutil.walk_packages(promptui.__path__, prefix="promptui."):
             if module.name not in ("promptui.__main__", __name__):
                 importlib.import_module(module.name)
+        gc.collect()
+        gc.freeze()
         _done = True

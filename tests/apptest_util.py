@@ -41,6 +41,14 @@ def open_page(at: AppTest, page: str, **params: str | int) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, name: str, label: str) -> AppTest:
+    """Open the prompt page's tab `label` for prompt `name` (only the open tab is drawn)."""
+    at.session_state[f"prompt_tabs:{name}"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def unescape(markdown: str) -> str:
     """Text as Markdown shows it: backslash escapes removed."""
     return re.sub(r"\\(.)", r"\1", markdown)

@@ -19,7 +19,14 @@ from promptui.registry import PromptRegistry
 from promptui.registry.errors import InvalidInputError
 from promptui.registry.models import ChatMessage, PromptDetail
 from promptui.registry.validation import MAX_NAME_CHARS, parse_chat_json
-from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, unescape
+from tests.apptest_util import (
+    fresh_streamlit_caches,
+    open_page,
+    open_tab,
+    start_app,
+    texts,
+    unescape,
+)
 from tests.conftest import fresh_db
 from tests.servers import Server
 
@@ -422,7 +429,9 @@ def test_alias_add_field_refuses_bad_aliases(
 def test_prompt_page_tag_form_refuses_bad_keys(
     monkeypatch: pytest.MonkeyPatch, uri: str, unchanged: None, key: str, message: str
 ) -> None:
-    at = open_page(start_app(monkeypatch, uri), "prompt", prompt=BASE)
+    at = open_tab(
+        open_page(start_app(monkeypatch, uri), "prompt", prompt=BASE), BASE, "Settings & tags"
+    )
     at.text_input(key="prompt_tag:new_key:0").input(key)
     at.text_input(key="prompt_tag:new_value:0").input("support")
     at.button(key=f"FormSubmitter:prompt_tag:add:{BASE}-Add tag").click().run()

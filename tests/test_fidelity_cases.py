@@ -26,7 +26,14 @@ from promptui.registry.errors import InvalidInputError, NotAPromptError, NotFoun
 from promptui.registry.models import ChatMessage
 from promptui.search import filter_prompts
 from promptui.templates import render, template_variables
-from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, unescape
+from tests.apptest_util import (
+    fresh_streamlit_caches,
+    open_page,
+    open_tab,
+    start_app,
+    texts,
+    unescape,
+)
 from tests.servers import free_port
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
@@ -179,8 +186,9 @@ def test_jinja_variables_rendering_and_prompt_page(
     assert load(sqlite_uri, "greet", 1).format(tone="formal", name="A") == "Dear A,"
     assert set(PromptRegistry(sqlite_uri).get_version("greet", 1).variables) >= {"tone", "name"}
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="greet")
-    keys = [t.key for t in at.text_area]
+    keys = [t.key for t in open_tab(at, "greet", "Try it").text_area]
     assert "prompt_try:greet:tone" in keys and "prompt_try:greet:name" in keys
+    open_tab(at, "greet", "Use this prompt")
     snippet = next(c for c in texts(at, "code") if "load_prompt" in c)
     assert "tone=" in snippet and "name=" in snippet
 

@@ -20,6 +20,7 @@ from promptui.ui.nav import PROMPT_LINK_TEXT
 from tests.apptest_util import (
     fresh_streamlit_caches,
     open_page,
+    open_tab,
     start_app,
     texts,
     titles,
@@ -280,6 +281,7 @@ def test_reruns_make_no_registry_request(
     with count_requests() as browsing:
         at.switch_page("pages/prompt.py")
         at.selectbox(key=f"prompt_version_pick:{unique_name}:3").set_value(1).run()
+        open_tab(at, unique_name, "Try it")
         at.text_area(key=f"prompt_try:{unique_name}:question").input("why?").run()
     assert browsing.count == 0
     assert "Version 1" in " ".join(texts(at, "markdown"))
@@ -356,6 +358,8 @@ def test_use_this_prompt_gives_uris_and_snippet(
     _story(PromptRegistry(sqlite_uri), "story")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=2)
     codes = texts(at, "code")
+    assert not any(c.startswith("import mlflow") for c in codes)  # drawn only in its tab
+    codes = texts(open_tab(at, "story", "Use this prompt"), "code")
     assert "prompts:/story@production" in codes  # production by default, whatever is selected
     snippet = next(c for c in codes if c.startswith("import mlflow"))
     assert 'load_prompt("prompts:/story@production")' in snippet
@@ -376,7 +380,9 @@ def test_try_it_renders_and_names_missing_variables(
     monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
 ) -> None:
     _story(PromptRegistry(sqlite_uri), "story")
-    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story")
+    at = open_tab(
+        open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story"), "story", "Try it"
+    )
     at.text_area(key="prompt_try:story:question").input("Why is the sky blue?").run()
     assert not at.exception
     assert "Answer Why is the sky blue? about {{topic}} briefly." in texts(at, "code")
@@ -391,6 +397,7 @@ def test_prompt_tags_add_edit_delete(monkeypatch: pytest.MonkeyPatch, sqlite_uri
     reg = PromptRegistry(sqlite_uri)
     _story(reg, "story")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story")
+    at = open_tab(at, "story", "Settings & tags")
     at.text_input(key="prompt_tag:new_key:0").input("use-case")
     at.text_input(key="prompt_tag:new_value:0").input("faq")
     at.button(key="FormSubmitter:prompt_tag:add:story-Add tag").click().run()

@@ -9,7 +9,14 @@ import streamlit as st
 
 from promptui.config import PROJECT_DIR
 from promptui.ui.feedback import md_code, md_escape
-from promptui.ui.nav import PROMPT_PAGE, PROMPT_PAGES, PROMPTS_PAGE, current_prompt, prompt_params
+from promptui.ui.nav import (
+    PROMPT_PAGE,
+    PROMPT_PAGES,
+    PROMPTS_PAGE,
+    current_prompt,
+    follow_queued_page,
+    prompt_params,
+)
 from promptui.ui.theme import theme_everywhere
 
 
@@ -39,7 +46,8 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def navigation() -> st.navigation:
-    """The app's navigation over every page in PAGES."""
+    """The app's navigation over every page in PAGES; switches at once to a page a widget
+    callback queued (so the page the click came from is not drawn again)."""
     pages = [
         st.Page(
             str(PROJECT_DIR / p.path),
@@ -50,11 +58,14 @@ def navigation() -> st.navigation:
         )
         for p in PAGES
     ]
-    return st.navigation(pages)
+    nav = st.navigation(pages)
+    follow_queued_page()
+    return nav
 
 
 def page_setup(title: str) -> None:
     """Idempotent page set-up: wide layout, title, which registry, and a refresh control."""
+    follow_queued_page()  # a page file run on its own, without app.py's navigation
     st.set_page_config(page_title=f"{title} · promptui", page_icon="📝", layout="wide")
     from promptui.ui.auth import sidebar_status
     from promptui.ui.state import begin_page, invalidate, registry

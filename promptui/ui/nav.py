@@ -15,6 +15,7 @@ ALIASES_PAGE = "pages/aliases.py"
 PROMPT_PAGES = (PROMPT_PAGE, EDIT_PAGE, COMPARE_PAGE, ALIASES_PAGE)  # pages about one prompt
 CHOOSE_PROMPT = "Choose a prompt"  # every prompt chooser's placeholder
 _CURRENT = "nav_current_prompt"
+_QUEUED = "nav_queued_page"
 
 
 def prompt_params(name: str | None, version: int | None = None) -> dict[str, str]:
@@ -86,3 +87,23 @@ def show_selected_row(key: str, versions: list[int]) -> None:
     rows = st.session_state[key].selection.rows
     if rows and rows[0] < len(versions):
         st.query_params["version"] = str(versions[rows[0]])
+
+
+def queue_page(page: str, params: dict[str, str] | None = None) -> None:
+    """Widget callback: open `page` with `params` as this rerun starts, before the page the
+    click came from is drawn again (`follow_queued_page` switches)."""
+    st.session_state[_QUEUED] = (page, params or {})
+
+
+def follow_queued_page() -> None:
+    """Switch to the page a callback queued, if any (call before drawing anything)."""
+    if (queued := st.session_state.pop(_QUEUED, None)) is not None:
+        st.switch_page(queued[0], query_params=queued[1])
+
+
+def open_selected_prompt(key: str, names: list[str]) -> None:
+    """Dataframe callback: open the prompt of the row selected in the table `key`, whose rows
+    are the prompts `names` in order (the list is not drawn again first)."""
+    rows = st.session_state[key].selection.rows
+    if rows and rows[0] < len(names):
+        queue_page(PROMPT_PAGE, prompt_params(names[rows[0]]))
