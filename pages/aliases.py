@@ -64,10 +64,13 @@ actions.show_flash(st.container())  # always drawn: a message never shifts what 
 editable, why_not = may(name, "EDIT")
 if not editable:
     st.info(why_not or "", icon="🔒")
-moved = alias_board(detail, protected, key="aliases_board", readonly=why_not)
-if moved:
-    alias, frm, to = moved
-    actions.request(MoveRequest(name, alias, frm, to))
+alias_board(
+    detail,
+    protected,
+    key="aliases_board",
+    on_move=lambda alias, frm, to: actions.submit(MoveRequest(name, alias, frm, to)),
+    readonly=why_not,
+)
 
 if editable:
     keyboard_panel(detail, actions, "aliases")

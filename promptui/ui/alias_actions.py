@@ -68,12 +68,18 @@ class AliasActions:
         self.flash_key = f"{prefix}{FLASH_SUFFIX}"
 
     def request(self, req: MoveRequest) -> None:
-        """Apply the move now, or open the confirm step when the alias is protected."""
+        """Apply the move now, or open the confirm step when the alias is protected; then rerun
+        the page to show the outcome."""
+        self.submit(req)
+        st.rerun()
+
+    def submit(self, req: MoveRequest) -> None:
+        """`request` as a widget callback: the page then runs once, after the move (or with the
+        confirm step open), instead of drawing itself again before and after it."""
         if req.alias in protected_aliases() or req.alias in gated_aliases():
             st.session_state[self.pending_key] = req
         else:
             self.apply(req, req.reason)
-        st.rerun()
 
     def apply(self, req: MoveRequest, reason: str) -> bool:
         """Write the move (with the compare-and-set on `from_version`) and re-read afterwards.
@@ -167,29 +173,47 @@ def _confirm_dialog(actions: AliasActions, req: MoveRequest) -> None:
         _request_instead(actions, req, reason)
         return
     blocked = gate is not None and not gate.passed
-    override = blocked and st.checkbox(
-        "Override the gate (recorded in the history with your reason)",
-        key=f"{actions.prefix}_override_{req.token}",
-    )
+    if blocked:  # read by the Confirm callback
+        st.checkbox(
+            "Override the gate (recorded in the history with your reason)",
+            key=f"{actions.prefix}_override_{req.token}",
+        )
     cancel, confirm = st.columns(2)  # Cancel left, Confirm right
-    if confirm.button("Confirm", type="primary", key=f"{actions.prefix}_confirm_{req.token}"):
-        try:
-            reason = check_reason(reason)
-            if blocked and not override:
-                raise InvalidInputError(
-                    "The gate blocks this move. Override it (with your reason) or cancel."
-                )
-        except InvalidInputError as e:
-            show_error(e)
-            return
-        if blocked and gate is not None:
-            reason = f"{reason} [gate overridden: {' '.join(gate.reasons)}]"
-        actions.apply(req, reason)
-        st.session_state.pop(actions.pending_key, None)
-        st.rerun()
+    refused = st.session_state.pop(f"{actions.prefix}_refused_{req.token}", None)
+    if isinstance(refused, InvalidInputError):
+        show_error(refused)
+    confirm.button(
+        "Confirm",
+        type="primary",
+        key=f"{actions.prefix}_confirm_{req.token}",
+        on_click=_confirm,
+        args=(actions, req, gate.reasons if blocked and gate is not None else None),
+    )
     if cancel.button("Cancel", key=f"{actions.prefix}_cancel_{req.token}"):
         st.session_state.pop(actions.pending_key, None)
         st.rerun()
+
+
+def _confirm(actions: AliasActions, req: MoveRequest, gate: tuple[str, ...] | None) -> None:
+    """The Confirm button's callback: move with the reason typed, then run the whole page once
+    (not the dialog, then the page). A blank reason, or a gate not overridden, is refused and
+    shown in the dialog; nothing moves."""
+    reason = st.session_state.get(f"{actions.prefix}_reason_{req.token}", "")
+    override = bool(st.session_state.get(f"{actions.prefix}_override_{req.token}"))
+    try:
+        reason = check_reason(reason)
+        if gate is not None and not override:
+            raise InvalidInputError(
+                "The gate blocks this move. Override it (with your reason) or cancel."
+            )
+    except InvalidInputError as e:
+        st.session_state[f"{actions.prefix}_refused_{req.token}"] = e
+        return
+    if gate is not None:
+        reason = f"{reason} [gate overridden: {' '.join(gate)}]"
+    actions.apply(req, reason)
+    st.session_state.pop(actions.pending_key, None)
+    st.rerun()
 
 
 def _request_instead(actions: AliasActions, req: MoveRequest, reason: str) -> None:

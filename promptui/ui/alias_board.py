@@ -207,14 +207,25 @@ def parse_move(raw: object) -> tuple[str, int, int | None] | None:
 
 
 def alias_board(
-    detail: PromptDetail, protected: Collection[str], *, key: str, readonly: str | None = None
-) -> tuple[str, int, int | None] | None:
-    """Draw the board; returns the move the user just dropped `(alias, from, to)`, if any.
-    With `readonly` (the reason), the chips are shown and cannot be dragged."""
-    result = _component()(
+    detail: PromptDetail,
+    protected: Collection[str],
+    *,
+    key: str,
+    on_move: Callable[[str, int, int | None], None],
+    readonly: str | None = None,
+) -> None:
+    """Draw the board; a drop calls `on_move(alias, from, to)` as a widget callback, before the
+    page runs again (so the page runs once, after the move). With `readonly` (the reason), the
+    chips are shown and cannot be dragged."""
+
+    def dropped() -> None:
+        move = parse_move((st.session_state.get(key) or {}).get("move"))
+        if move is not None:
+            on_move(*move)
+
+    _component()(
         key=key,
         data=board_data(detail, protected, readonly=readonly),
-        on_move_change=lambda: None,
+        on_move_change=dropped,
         height="content",
     )
-    return parse_move(result.get("move"))

@@ -109,14 +109,14 @@ def back_buttons(
         if offer is None:
             continue
         offered = True
-        if st.button(
+        st.button(  # the move (or its confirm step) happens in the callback: one page run
             md_escape(offer.label),
             key=f"{prefix}_rb_{alias}",
             icon=":material/undo:",
             disabled=disabled is not None,
             help=md_escape(disabled or f"{alias} points to v{current}; {offer.note}."),
-        ):
-            request = MoveRequest(detail.name, alias, offer.current, offer.target, offer.reason)
-            actions.request(request)
+            on_click=actions.submit,
+            args=(MoveRequest(detail.name, alias, offer.current, offer.target, offer.reason),),
+        )
     if not offered:
         st.caption("No alias has an earlier version to move back to.")
