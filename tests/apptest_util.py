@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -47,6 +48,16 @@ def open_tab(at: AppTest, name: str, label: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def templates(at: AppTest) -> list[str]:
+    """The template views' texts (a text template, or each chat message), as a browser shows
+    them."""
+    shown = []
+    for block in at.get("html"):
+        for body in re.findall(r'<div class="pu-template">(.*?)</div>', block.proto.body):
+            shown.append(html.unescape(body.replace("<br>", "\n")))
+    return shown
 
 
 def unescape(markdown: str) -> str:

@@ -9,12 +9,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
 
 # Streamlit marks its root element while no script run is in progress.
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def template_view(page: Page, text: str) -> Locator:
+    """The prompt page's template views (a text template, or a chat message) holding `text`."""
+    return page.locator(".pu-template").filter(has_text=text)
 
 
 def wait_idle(page: Page) -> None:

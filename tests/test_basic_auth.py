@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 from promptui.registry import PromptRegistry
 from promptui.registry.errors import AuthenticationError
 from tests.apptest_util import fresh_streamlit_caches, start_app, texts, unescape
-from tests.browser import guarded_page
+from tests.browser import guarded_page, template_view
 from tests.conftest import fresh_db
 from tests.servers import Server, start_basic_auth_server, start_streamlit
 
@@ -128,9 +128,7 @@ def test_app_renders_the_home_page_and_never_shows_the_password(
             expect(page.get_by_text(unique_name)).to_be_attached()
             assert auth_server.password not in page.content()
             page.goto(f"{app.url}/prompt?prompt={unique_name}")
-            expect(
-                page.get_by_test_id("stCode").filter(has_text="Hi {{name}}").first
-            ).to_be_visible()
+            expect(template_view(page, "Hi {{name}}").first).to_be_visible()
             assert auth_server.password not in page.content()
     finally:
         app.stop()

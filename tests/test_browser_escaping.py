@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from promptui.aliases import move_alias
 from promptui.aliases.history import AliasHistory
 from promptui.registry import PromptRegistry
-from tests.browser import guarded_page, streamlit_app, wait_idle
+from tests.browser import guarded_page, streamlit_app, template_view, wait_idle
 from tests.conftest import fresh_db
 from tests.servers import Server, start_mlflow_server
 
@@ -126,7 +126,7 @@ def test_every_page_shows_hostile_text_literally(app: Server, page: Page) -> Non
     expect(page.get_by_role("link", name=f"{ALIAS} → v2", exact=True)).to_be_visible()
     shown(page.get_by_test_id("stText").filter(has_text="first"))
     shown(page.get_by_test_id("stMarkdown").filter(has_text="Version 1"))  # by the author
-    shown(page.get_by_test_id("stCode").filter(has_text="Hello {{ who }}"))
+    shown(template_view(page, "Hello {{ who }}"))
     literal(page, f"first {PAYLOAD}")
     page.get_by_role("tab", name="Use this prompt").click()
     code = page.get_by_test_id("stCode")

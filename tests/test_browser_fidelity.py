@@ -72,8 +72,9 @@ def visit(page: Page, app: Server, path: str, **params: str) -> None:
 
 
 def code(page: Page, text: str) -> None:
-    """A visible code block holds `text`."""
-    expect(page.get_by_test_id("stCode").filter(has_text=text).first).to_be_visible()
+    """A visible code block or template view holds `text`."""
+    blocks = page.locator("[data-testid='stCode'], .pu-template").filter(has_text=text)
+    expect(blocks.first).to_be_visible()
 
 
 def try_it(page: Page, field: str, value: str, rendered: str) -> None:

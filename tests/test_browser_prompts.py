@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
-from tests.browser import wait_idle
+from tests.browser import template_view, wait_idle
 from tests.servers import PROJECT_DIR, Server, _start, _wait_ready, free_port
 
 pytestmark = pytest.mark.browser
@@ -44,8 +44,7 @@ def test_create_edit_commit_and_see_it_listed(
 
     expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
     expect(page.get_by_text("Version 1", exact=False).first).to_be_visible()
-    code = page.get_by_test_id("stCode").filter(has_text="Answer {{question}}")
-    expect(code.first).to_contain_text(PAYLOAD)
+    expect(template_view(page, "Answer {{question}}").first).to_contain_text(PAYLOAD)
     assert_nothing_injected(page)
 
     page.get_by_role("button", name="New version from v1").click()
@@ -103,9 +102,7 @@ def test_deep_link_and_user_html_shown_as_text_in_every_view(
     page.goto(f"{app.url}/prompt?prompt={unique_name}&version=1")
     expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
     expect(page.get_by_text(f"first {PAYLOAD}")).to_be_visible()
-    expect(page.get_by_test_id("stCode").filter(has_text="Hello {{name}}").first).to_contain_text(
-        PAYLOAD
-    )
+    expect(template_view(page, "Hello {{name}}").first).to_contain_text(PAYLOAD)
     page.get_by_role("tab", name="Try it").click()
     page.get_by_label("name", exact=True).fill('<img src=x onerror="window.__xss=3">')
     page.get_by_label("name", exact=True).press("Control+Enter")

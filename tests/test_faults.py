@@ -26,8 +26,8 @@ from promptui.instrument import count_requests
 from promptui.loader import LOADER_TIMEOUT_S, resolve_system_prompt
 from promptui.registry import PromptRegistry
 from promptui.registry.errors import ConfigError, RegistryUnavailableError
-from tests.apptest_util import fresh_streamlit_caches, open_page, start_app
-from tests.browser import new_page, wait_idle
+from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, templates
+from tests.browser import new_page, template_view, wait_idle
 from tests.conftest import fresh_db
 from tests.servers import Server, free_port, start_mlflow_server, start_streamlit
 
@@ -108,8 +108,9 @@ PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
     "prompts": ("/prompts", lambda p: expect(p.get_by_text("3 of 3 prompts")).to_be_visible()),
     "prompt": (
         f"/prompt?prompt={DEMO}",
+        # The latest version's commit message: shown whichever tab is open.
         lambda p: expect(
-            p.get_by_test_id("stCode").filter(has_text="numbered steps").first
+            p.get_by_test_id("stText").filter(has_text="multi-step reasoning").first
         ).to_be_visible(),
     ),
     "edit": (
@@ -145,6 +146,10 @@ def test_killed_server_every_page_says_unreachable_then_retry_recovers(
             tabs[label].goto(app.url + path)
             shows_data(tabs[label])
             wait_idle(tabs[label])
+        # The tag form, in its tab (drawn from what the page already read).
+        tabs["prompt"].get_by_role("tab", name="Settings & tags").click()
+        expect(tabs["prompt"].get_by_label("Key", exact=True)).to_be_visible()
+        wait_idle(tabs["prompt"])
 
         own_server.kill()
 
@@ -278,9 +283,7 @@ def test_slow_server_times_out_at_the_bound_and_the_page_stays_responsive(
     page = new_page(browser)
     try:
         page.goto(f"{app.url}/prompt?prompt={unique_name}")
-        expect(
-            page.get_by_test_id("stCode").filter(has_text="Hello {{who}}.").first
-        ).to_be_visible()
+        expect(template_view(page, "Hello {{who}}.").first).to_be_visible()
         wait_idle(page)
 
         proxy.slow()
@@ -308,9 +311,7 @@ def test_slow_server_times_out_at_the_bound_and_the_page_stays_responsive(
         page.get_by_role("button", name="Retry").click()
         wait_idle(page)
         page.get_by_role("tab", name="Template").click()  # the page keeps the tab last chosen
-        expect(
-            page.get_by_test_id("stCode").filter(has_text="Hello {{who}}.").first
-        ).to_be_visible()
+        expect(template_view(page, "Hello {{who}}.").first).to_be_visible()
         no_traceback(page)
     finally:
         page.context.close()
@@ -381,7 +382,7 @@ def test_a_failed_read_shows_the_last_one_labelled_never_as_current(
 ) -> None:
     PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Hello {{who}}.", "first")
     at = open_page(start_app(monkeypatch, proxy.url), "prompt", prompt=unique_name)
-    assert "Hello {{who}}." in [c.value for c in at.code]
+    assert "Hello {{who}}." in templates(at)
     assert not at.warning
 
     proxy.dropping = True
@@ -389,7 +390,7 @@ def test_a_failed_read_shows_the_last_one_labelled_never_as_current(
     assert any(UNREACHABLE in e.value for e in at.error)
     (stale,) = [w.value for w in at.warning if "as it was read at" in w.value]
     assert "not as it is now" in stale and "UTC (" in stale  # when, and how long ago
-    assert "Hello {{who}}." in [c.value for c in at.code]  # shown, and labelled
+    assert "Hello {{who}}." in templates(at)  # shown, and labelled
 
     proxy.dropping = False
     at.button(key="prompt_retry").click().run()

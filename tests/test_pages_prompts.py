@@ -22,6 +22,7 @@ from tests.apptest_util import (
     open_page,
     open_tab,
     start_app,
+    templates,
     texts,
     titles,
     unescape,
@@ -304,7 +305,7 @@ def test_deep_link_shows_the_version_and_the_history(
     markdown = " ".join(texts(at, "markdown"))
     assert "**Version 2**" in markdown
     assert ":violet-badge[production]" in markdown
-    assert "Answer {{question}} about {{topic}}." in texts(at, "code")
+    assert "Answer {{question}} about {{topic}}." in templates(at)
     assert "` {{question}} ` ` {{topic}} `" in markdown
     assert "add topic" in texts(at, "text")
 
@@ -348,8 +349,7 @@ def test_chat_version_is_shown_message_by_message(
     assert len(at.chat_message) >= 3
     captions = texts(at, "caption")
     assert {"1\\. system", "2\\. user", "3\\. assistant"} <= set(captions)
-    codes = texts(at, "code")
-    assert codes[:3] == ["You help {{team}}.", "{{question}}", "Sure."]
+    assert templates(at)[:3] == ["You help {{team}}.", "{{question}}", "Sure."]
 
 
 def test_use_this_prompt_gives_uris_and_snippet(

@@ -15,7 +15,7 @@ from typing import Literal
 
 from promptui.diff import MessageDiff, Row, Segment
 
-__all__ = ["DIFF_CSS", "chat_html", "side_by_side_html", "unified_html"]
+__all__ = ["DIFF_CSS", "chat_html", "escape_text", "side_by_side_html", "unified_html"]
 
 DIFF_CSS = """<style>
 .pu-diff{border-collapse:collapse;width:100%;table-layout:fixed;margin:0 0 .5em 0;
@@ -64,8 +64,9 @@ _EXTRA_ESCAPES = str.maketrans(
 )
 
 
-def _esc(text: str) -> str:
-    """Escape untrusted text for HTML element content or a quoted attribute."""
+def escape_text(text: str) -> str:
+    """Escape untrusted text for HTML element content or a quoted attribute (a line break
+    becomes the symbol ␤, a carriage return ␍)."""
     return html.escape(text, quote=True).translate(_EXTRA_ESCAPES)
 
 
@@ -97,7 +98,7 @@ def _line(segments: Sequence[Segment], *, highlight: bool) -> str:
     parts, eol_change = _strip_eol(segments)
     out: list[str] = []
     for op, text in parts:
-        body = _esc(text)
+        body = escape_text(text)
         if op == "equal" or not highlight:
             out.append(body)
         elif op == "delete":
@@ -161,8 +162,8 @@ def _side_table(rows: Sequence[Row], head: str) -> str:
 def side_by_side_html(rows: Sequence[Row], *, left_title: str, right_title: str) -> str:
     """Two-column diff table: old version left, new version right, changed words marked."""
     head = (
-        f'<thead><tr><th colspan="3">{_esc(left_title)}</th>'
-        f'<th colspan="3">{_esc(right_title)}</th></tr></thead>'
+        f'<thead><tr><th colspan="3">{escape_text(left_title)}</th>'
+        f'<th colspan="3">{escape_text(right_title)}</th></tr></thead>'
     )
     return _side_table(rows, head)
 
@@ -216,11 +217,11 @@ def _role_badge(diff: MessageDiff) -> str:
     right = diff.right.role if diff.right is not None else None
     if left is not None and right is not None and left != right:
         return (
-            f'<span class="pu-role"><del class="pu-del">{_esc(left)}</del> \u2192 '
-            f'<ins class="pu-ins">{_esc(right)}</ins></span>'
+            f'<span class="pu-role"><del class="pu-del">{escape_text(left)}</del> \u2192 '
+            f'<ins class="pu-ins">{escape_text(right)}</ins></span>'
         )
     role = right if right is not None else left
-    return f'<span class="pu-role">{_esc(role or "")}</span>'
+    return f'<span class="pu-role">{escape_text(role or "")}</span>'
 
 
 def _position(diff: MessageDiff) -> str:
@@ -238,7 +239,8 @@ def chat_html(
     right_title: str,
 ) -> str:
     """One block per message (role badge, kind label, positions) with its content diff."""
-    head = f'<div class="pu-chat-head">{_esc(left_title)} \u2192 {_esc(right_title)}</div>'
+    titles = f"{escape_text(left_title)} \u2192 {escape_text(right_title)}"
+    head = f'<div class="pu-chat-head">{titles}</div>'
     blocks: list[str] = [head]
     for diff in diffs:
         label = _KIND_LABEL.get(diff.kind, diff.kind)
@@ -249,8 +251,8 @@ def chat_html(
         else:
             body = unified_html(diff.rows)
         blocks.append(
-            f'<div class="pu-msg pu-msg-{_esc(diff.kind)}"><div class="pu-msg-head">'
-            f'{_role_badge(diff)}<span class="pu-kind">{_esc(label)}</span>{_position(diff)}'
+            f'<div class="pu-msg pu-msg-{escape_text(diff.kind)}"><div class="pu-msg-head">'
+            f'{_role_badge(diff)}<span class="pu-kind">{escape_text(label)}</span>{_position(diff)}'
             f"</div>{body}</div>"
         )
     return f'<div class="pu-chat">{"".join(blocks)}</div>'

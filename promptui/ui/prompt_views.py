@@ -16,6 +16,7 @@ from promptui.templates import render
 from promptui.ui import state
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.nav import PROMPT_PAGE, prompt_params
+from promptui.ui.template_html import template_html
 
 AVATAR_ROLES = ("system", "user", "assistant")  # roles Streamlit's chat message draws
 
@@ -81,7 +82,7 @@ def show_messages(messages: Sequence[ChatMessage], *, markdown: bool = False) ->
             if m.has_text and markdown:
                 st.markdown(m.content)
             elif m.has_text:
-                st.code(m.content, language=None, wrap_lines=True)
+                st.html(template_html(m.content))
             if not m.is_plain:
                 rest = {k: v for k, v in m.data().items() if k != "role"}
                 if m.has_text:
@@ -111,7 +112,7 @@ def show_template(version: PromptVersion, key: str | None = None) -> None:
         with st.container(border=True):
             st.markdown(version.text)
     else:
-        st.code(version.text, language=None, wrap_lines=True)
+        st.html(template_html(version.text))
     if version.uses_jinja:
         st.caption("A Jinja2 template: MLflow renders its `{% ... %}` blocks when it is formatted.")
     if version.response_format is not None:
@@ -191,6 +192,12 @@ def use_this_prompt(detail: PromptDetail, version: PromptVersion, key: str) -> N
         )
     st.code(uri, language=None)
     st.code(load_snippet(uri, target.variables), language="python")
+    st.caption(
+        f"v{target.version}'s template as MLflow stores it"
+        + (" (a chat template's messages as JSON)" if target.is_chat else "")
+        + ", to copy:"
+    )
+    st.code(target.text, language=None, wrap_lines=True)
 
 
 def try_it(version: PromptVersion, key_prefix: str) -> None:
