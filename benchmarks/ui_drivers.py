@@ -41,7 +41,7 @@ PU_COPY = re.compile(r"^Copy")
 PU_CONFIRM = re.compile(r"^Confirm$")
 PU_ONE_FOUND = re.compile(r"\b1 of [\d,]+ prompts")
 PU_DIFF = ".pu-diff"  # the compare page's diff (promptui's own class)
-PU_TEMPLATE = ".pu-template"  # the prompt page's template view (promptui's own class)
+PU_TEMPLATE_VIEW = ".pu-template"  # the prompt page's template view (promptui's own class)
 # Filled in with `rx` / `str.format`:
 PU_ALIAS_LINK = r"^{alias}\s*(→|->)"  # the prompt page's link to the version an alias is on
 PU_CONTENT = r"^Message {i} content"
@@ -189,7 +189,7 @@ def pu_open(act: Actor, name: str) -> Locator:
 def pu_read(act: Actor, job: Job) -> None:
     main = pu_open(act, job.prompt)
     act.click(main.get_by_role("link", name=rx(PU_ALIAS_LINK, alias=job.alias)))
-    shown(main.locator(PU_TEMPLATE).filter(has_text=job.show))
+    shown(main.locator(PU_TEMPLATE_VIEW).filter(has_text=job.show))
 
 
 def pu_compare(act: Actor, job: Job) -> None:
@@ -205,7 +205,7 @@ def pu_edit(act: Actor, job: Job) -> None:
     act.type(main.get_by_role("textbox", name=PU_TEMPLATE), job.text)
     act.type(main.get_by_role("textbox", name=PU_MESSAGE), job.message)
     act.click(main.get_by_role("button", name=PU_COMMIT))
-    shown(main.locator(PU_TEMPLATE).filter(has_text=job.show))
+    shown(main.locator(PU_TEMPLATE_VIEW).filter(has_text=job.show))
 
 
 def _pu_board(act: Actor, job: Job) -> Locator:
