@@ -60,6 +60,15 @@ def templates(at: AppTest) -> list[str]:
     return shown
 
 
+def open_keyboard_panel(at: AppTest) -> AppTest:
+    """Open the aliases page's "Move without a mouse" panel (its forms are drawn only while it
+    is open)."""
+    at.session_state["aliases_kb_panel"] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def unescape(markdown: str) -> str:
     """Text as Markdown shows it: backslash escapes removed."""
     return re.sub(r"\\(.)", r"\1", markdown)

@@ -21,6 +21,7 @@ from promptui.registry.models import ChatMessage, PromptDetail
 from promptui.registry.validation import MAX_NAME_CHARS, parse_chat_json
 from tests.apptest_util import (
     fresh_streamlit_caches,
+    open_keyboard_panel,
     open_page,
     open_tab,
     start_app,
@@ -406,7 +407,7 @@ def test_alias_add_field_refuses_bad_aliases(
     monkeypatch: pytest.MonkeyPatch, uri: str, unchanged: None, case: tuple[str, str]
 ) -> None:
     alias, message = case
-    at = open_page(start_app(monkeypatch, uri), "aliases", prompt=BASE)
+    at = open_keyboard_panel(open_page(start_app(monkeypatch, uri), "aliases", prompt=BASE))
     at.text_input(key="aliases_kb_new").input(alias)
     at.button(key="aliases_kb_add").click().run()
     assert not at.exception
@@ -447,6 +448,7 @@ def test_server_registry_is_also_unchanged_by_a_refused_form(
     registry.create_prompt(unique_name, "Hello {{ x }}", "first")
     before = registry.get_prompt(unique_name)
     at = open_page(start_app(monkeypatch, mlflow_server.url), "aliases", prompt=unique_name)
+    open_keyboard_panel(at)
     at.text_input(key="aliases_kb_new").input("LATEST")
     at.button(key="aliases_kb_add").click().run()
     assert errors(at) == [f"'LATEST' {RESERVED}"]

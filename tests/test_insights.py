@@ -25,7 +25,13 @@ from promptui.insights.metrics import Gate, check_gate, load_gates, side_by_side
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.errors import ConfigError
-from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts
+from tests.apptest_util import (
+    fresh_streamlit_caches,
+    open_keyboard_panel,
+    open_page,
+    start_app,
+    texts,
+)
 from tests.servers import PROJECT_DIR, Server
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
@@ -191,6 +197,7 @@ def test_confirm_dialog_blocks_on_the_gate_and_records_an_override(
     at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=30)
     at.query_params.update({"prompt": unique_name})
     at.switch_page("pages/aliases.py").run()
+    open_keyboard_panel(at)
     at.selectbox(key="aliases_kb_alias").select("production")
     at.selectbox(key="aliases_kb_to").select(1)
     at.button(key="aliases_kb_move").click().run()

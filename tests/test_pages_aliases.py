@@ -15,7 +15,7 @@ from promptui.aliases.history import AliasHistory
 from promptui.config import list_env_configs
 from promptui.registry import PromptRegistry
 from promptui.ui.alias_history_view import version_color
-from tests.apptest_util import fresh_streamlit_caches, unescape
+from tests.apptest_util import fresh_streamlit_caches, open_keyboard_panel, unescape
 from tests.servers import PROJECT_DIR
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
@@ -65,6 +65,7 @@ def _run(at: AppTest) -> AppTest:
 
 
 def _keyboard_move(at: AppTest, alias: str, target: int | None) -> AppTest:
+    open_keyboard_panel(at)
     at.selectbox(key="aliases_kb_alias").select(alias)
     at.selectbox(key="aliases_kb_to").select(0 if target is None else target)  # 0: remove
     at.button(key="aliases_kb_move").click()
@@ -155,7 +156,7 @@ def test_add_and_remove_an_alias_with_the_keyboard(
     registry: PromptRegistry, history: AliasHistory, unique_name: str
 ) -> None:
     _seed(registry, unique_name)
-    at = _open("aliases", prompt=unique_name)
+    at = open_keyboard_panel(_open("aliases", prompt=unique_name))
     at.text_input(key="aliases_kb_new").input("candidate")
     at.selectbox(key="aliases_kb_new_to").select(2)
     at.button(key="aliases_kb_add").click()
@@ -208,6 +209,7 @@ def test_changes_made_outside_promptui_are_shown_and_recorded_by_the_next_write(
     at = _open("aliases", prompt=unique_name)
     assert len(history.events(unique_name)) == 1  # reading never writes
     assert _button(at, "Roll back production to v1")
+    open_keyboard_panel(at)
     at.text_input(key="aliases_kb_new").input("champion")
     at.selectbox(key="aliases_kb_new_to").select(3)
     at.button(key="aliases_kb_add").click()
@@ -226,7 +228,7 @@ def test_prompt_picker_when_no_prompt_is_given(registry: PromptRegistry, unique_
     at.selectbox(key="aliases_pick").select(unique_name)
     at = _run(at)
     assert at.query_params["prompt"] == unique_name
-    options = at.selectbox(key="aliases_kb_new_to").options
+    options = open_keyboard_panel(at).selectbox(key="aliases_kb_new_to").options
     assert options == ["v3 — third", "v2 — second *bold*", "v1 — first"]
 
 

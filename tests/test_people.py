@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from promptui.aliases.history import AliasHistory
 from promptui.registry.errors import PermissionDeniedError
-from tests.apptest_util import fresh_streamlit_caches, texts, unescape
+from tests.apptest_util import fresh_streamlit_caches, open_keyboard_panel, texts, unescape
 from tests.servers import PROJECT_DIR
 from tests.team import PASSWORDS, Team, seeded_team
 
@@ -128,7 +128,7 @@ def test_editor_commits_and_requests_owner_approves(
     latest = team.registry("admin").get_prompt(PROMPT).latest
     assert latest is not None and latest.author == "editor"  # who signed in, not the host
 
-    open_page(editor, "aliases", prompt=PROMPT)
+    open_keyboard_panel(open_page(editor, "aliases", prompt=PROMPT))
     editor.selectbox(key="aliases_kb_alias").select("production")
     editor.selectbox(key="aliases_kb_to").select(latest.version)
     editor.button(key="aliases_kb_move").click().run()

@@ -3,7 +3,7 @@
 The keyboard panel's selects and its button sit in one `st.form`: choosing an alias or a version
 does not rerun the page, and the values are read together when Move is pressed, so what the
 person chose is what moves. The panel is a keyed expander whose open state lives in
-session_state, so moves and reruns never close it.
+session_state, so moves and reruns never close it; its forms are drawn only while it is open.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def keyboard_panel(detail: PromptDetail, actions: AliasActions, prefix: str) -> 
     key = f"{prefix}_kb_panel"
     if key not in st.session_state:
         st.session_state[key] = not detail.aliases
-    with st.expander(PANEL_LABEL, key=key, on_change="rerun"):
-        keyboard_moves(detail, actions, prefix)
+    panel = st.expander(PANEL_LABEL, key=key, on_change="rerun")
+    if panel.open:  # drawn only while open: opening or closing it reruns the page
+        with panel:
+            keyboard_moves(detail, actions, prefix)
 
 
 def _version_text(detail: PromptDetail) -> object:
