@@ -17,7 +17,7 @@ from promptui.ui.approvals import decisions_table, pending_requests
 from promptui.ui.auth import may
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.layout import page_setup
-from promptui.ui.nav import CHOOSE_PROMPT, show_chosen_prompt
+from promptui.ui.nav import prompt_chooser
 
 page_setup("Aliases")
 st.title("Aliases")
@@ -32,15 +32,7 @@ if not name:
     if not names:
         st.info("The registry holds no prompts yet.")
         st.stop()
-    st.selectbox(
-        "Prompt",
-        names,
-        index=None,
-        key="aliases_pick",
-        placeholder=CHOOSE_PROMPT,
-        on_change=show_chosen_prompt,
-        args=("aliases_pick",),
-    )
+    prompt_chooser("Prompt", names, key="aliases_pick")
     st.stop()
 
 actions = AliasActions("aliases")

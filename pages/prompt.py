@@ -21,14 +21,13 @@ from promptui.ui.layout import page_setup
 from promptui.ui.model_settings import model_settings_editor
 from promptui.ui.nav import (
     ALIASES_PAGE,
-    CHOOSE_PROMPT,
     COMPARE_PAGE,
     EDIT_PAGE,
     PROMPTS_PAGE,
+    prompt_chooser,
     prompt_params,
     query_version,
     queue_page,
-    show_chosen_prompt,
     show_picked_version,
     show_selected_row,
 )
@@ -59,15 +58,7 @@ if not name:
     except PromptUIError as e:
         show_error(e, retry_key="prompt_retry_list")
         st.stop()
-    st.selectbox(
-        "Open a prompt",
-        names,
-        index=None,
-        key="prompt_pick",
-        placeholder=CHOOSE_PROMPT,
-        on_change=show_chosen_prompt,
-        args=("prompt_pick",),
-    )
+    prompt_chooser("Open a prompt", names, key="prompt_pick")
     st.page_link(PROMPTS_PAGE, label="Browse and search all prompts", icon=":material/list:")
     st.stop()
 

@@ -75,6 +75,20 @@ def show_chosen_prompt(key: str) -> None:
         st.query_params.from_dict(prompt_params(chosen))
 
 
+def prompt_chooser(label: str, names: list[str], key: str) -> None:
+    """A select of prompt names (none chosen at first) that opens the chosen prompt on this
+    page from its callback: one choice, one rerun."""
+    st.selectbox(
+        label,
+        names,
+        index=None,
+        key=key,
+        placeholder=CHOOSE_PROMPT,
+        on_change=show_chosen_prompt,
+        args=(key,),
+    )
+
+
 def show_picked_version(key: str) -> None:
     """Widget callback: show the version picked in the widget `key` (one pick, one rerun)."""
     if (picked := st.session_state.get(key)) is not None:
