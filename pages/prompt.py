@@ -175,9 +175,7 @@ if try_tab.open:
 if details_tab.open:
     with details_tab:
         show_settings(selected)
-        model_settings_editor(
-            selected, readonly=why_not_edit, key="prompt_model_settings", changes=True
-        )
+        model_settings_editor(selected, readonly=why_not_edit, key="prompt_model_settings")
         st.divider()
         tag_editor(detail, key_prefix="prompt_tag", readonly=why_not_edit)
 

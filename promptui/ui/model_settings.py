@@ -34,13 +34,12 @@ def _save(version: PromptVersion, text: str, reason: str) -> None:
     )
 
 
-def model_settings_editor(
-    version: PromptVersion, *, readonly: str | None, key: str, changes: bool = True
-) -> None:
+def model_settings_editor(version: PromptVersion, *, readonly: str | None, key: str) -> None:
     """A form that replaces the version's model settings (MLflow lets only these change after
     a commit), and the changes recorded for this version. `readonly` is why the person may
     not change them (the form is then disabled). Saving is five requests (see
-    `change_model_config`); with `changes`, the page's one history read shows them."""
+    `change_model_config`); the page's one history read shows the changes (call it only
+    where they are shown: the prompt page draws it in its open "Settings & tags" tab)."""
     with st.expander("Change model settings", icon=":material/tune:"):
         st.caption(
             "Model settings are the one part of a version MLflow lets change; the template "
@@ -74,8 +73,6 @@ def model_settings_editor(
                 state.invalidate()
                 st.toast(f"Model settings of v{version.version} saved.", icon="✅")
                 st.rerun()
-    if not changes:
-        return
     try:
         found = [c for c in state.config_changes(version.name) if c.version == version.version]
     except PromptUIError:
