@@ -22,6 +22,7 @@ T = TypeVar("T")
 
 # --- promptui (Streamlit) -------------------------------------------------------------------
 PU_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PU_WIDGET_CODE = "html[data-pu-widget-code]"  # set once the widgets' code is fetched (or not)
 PU_MAIN, PU_SIDEBAR, PU_TABLE, PU_CODE = "stMain", "stSidebar", "stDataFrame", "stCode"
 PU_CANVAS = "data-grid-canvas"  # a table's canvas; rows are selected by their checkbox:
 PU_CELL = "[data-testid^='glide-cell-']"  # its cells' text, kept inside the canvas element
@@ -163,11 +164,13 @@ class Actor:
 
 # --- promptui ---------------------------------------------------------------------------------
 def pu_start(page: Page, url: str) -> None:
-    """The prompt list, its names drawn, and idle."""
+    """The prompt list, its names drawn, the code of the widgets other pages draw loaded (as
+    MLflow's UI has all its code once its list shows), and idle."""
     page.goto(f"{url}/prompts")
     shown(page.get_by_test_id(PU_MAIN).get_by_test_id(PU_CANVAS), "promptui's prompt list")
     # The table draws its names a few frames after its canvas appears.
     wait_for(lambda: page.locator(PU_CELL).count(), "the names in promptui's prompt list")
+    wait_for(lambda: page.locator(PU_WIDGET_CODE).count(), "promptui's widget code")
     wait_for(lambda: page.locator(PU_IDLE).count(), "promptui idle")
 
 

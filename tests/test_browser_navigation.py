@@ -1,5 +1,6 @@
 """Real Chromium: links between the pages, the current prompt carried by the sidebar, one Back
-per page, the theme choice on every page, the Markdown view, and no cut-off labels."""
+per page, the theme choice on every page, the Markdown view, no cut-off labels, and widget code
+fetched before the pages that need it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from promptui.registry import PromptRegistry
+from promptui.ui.widget_code import module_files
 from tests.browser import guarded_page, streamlit_app, wait_idle
 from tests.servers import Server
 
@@ -124,6 +126,24 @@ def test_theme_choice_applies_on_every_page_and_to_opened_links(
         shared.goto(f"{app.url}/compare?prompt={story}&left=1&right=2")
         _shown(shared, "Compare")
         assert shared.evaluate(DARK)
+
+
+def test_widget_code_is_fetched_after_the_first_page_and_not_again_by_the_next(
+    browser: Browser, app: Server
+) -> None:
+    with guarded_page(browser) as page:
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(r.url) if "/static/js/" in r.url else None)
+        page.goto(f"{app.url}/prompts")  # no picker, editor, code view or chart on it
+        _shown(page, "Prompts")
+        page.wait_for_function("document.documentElement.dataset.puWidgetCode === 'loaded'")
+        names = {url.rsplit("/", 1)[-1] for url in fetched}
+        assert set(module_files()) <= names
+        before = len(fetched)
+        _sidebar(page, "Create / edit")  # a picker, text fields, text areas, number inputs
+        _shown(page, "Create prompt")
+        expect(page.get_by_test_id("stMain").get_by_role("textbox", name="Template")).to_be_visible()
+        assert fetched[before:] == []
 
 
 def test_markdown_view_renders_markdown_but_never_raw_html(

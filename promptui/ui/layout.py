@@ -18,6 +18,7 @@ from promptui.ui.nav import (
     prompt_params,
 )
 from promptui.ui.theme import theme_everywhere
+from promptui.ui.widget_code import load_widget_code
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def page_setup(title: str) -> None:
         )
         sidebar_status()
         theme_everywhere(["" if spec.default else spec.url_path for spec in PAGES])
+        load_widget_code()
 
 
 def breadcrumbs(title: str, name: str) -> None:
