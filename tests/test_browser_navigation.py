@@ -142,7 +142,8 @@ def test_widget_code_is_fetched_after_the_first_page_and_not_again_by_the_next(
         before = len(fetched)
         _sidebar(page, "Create / edit")  # a picker, text fields, text areas, number inputs
         _shown(page, "Create prompt")
-        expect(page.get_by_test_id("stMain").get_by_role("textbox", name="Template")).to_be_visible()
+        template = page.get_by_test_id("stMain").get_by_role("textbox", name="Template")
+        expect(template).to_be_visible()
         assert fetched[before:] == []
 
 
