@@ -46,7 +46,8 @@ PU_TEMPLATE_VIEW = ".pu-template"  # the prompt page's template view (promptui's
 # Filled in with `rx` / `str.format`:
 PU_ALIAS_LINK = r"^{alias}\s*(→|->)"  # the prompt page's link to the version an alias is on
 PU_CONTENT = r"^Message {i} content"
-PU_ROLLBACK = r"^Roll back {alias} to v{version}\b"
+PU_ROLLBACK = r"^Roll back {alias}\b"  # on the prompt page; the dialog names the version
+PU_ALIAS_ON = r"^{alias}\s*(→|->)\s*v{version}\b"  # the prompt page's link, once moved
 PU_CHIP = "[data-testid='alias-chip'][data-alias='{alias}']"  # the alias board's own test ids
 PU_LANE = "[data-testid='alias-lane'][data-version='{version}']"
 PU_SWITCHES = ("Prompts", "Compare", "Aliases", "Prompt", "Home")  # sidebar links
@@ -231,11 +232,13 @@ def pu_move(act: Actor, job: Job) -> None:
 
 
 def pu_rollback(act: Actor, job: Job) -> None:
-    main = _pu_board(act, job)
+    main = pu_open(act, job.prompt)
     to = job.versions[1]
-    act.click(main.get_by_role("button", name=rx(PU_ROLLBACK, alias=job.alias, version=to)))
-    act.click(act.page.get_by_role("dialog").get_by_role("button", name=PU_CONFIRM))
-    shown(_pu_lane(act, to, job.alias))
+    act.click(main.get_by_role("button", name=rx(PU_ROLLBACK, alias=job.alias)))
+    dialog = act.page.get_by_role("dialog")
+    shown(dialog.get_by_text(f"v{to}", exact=True), f"the move back to v{to}")
+    act.click(dialog.get_by_role("button", name=PU_CONFIRM))
+    shown(main.get_by_role("link", name=rx(PU_ALIAS_ON, alias=job.alias, version=to)))
 
 
 def pu_create_chat(act: Actor, job: Job) -> None:

@@ -1,4 +1,5 @@
-"""Prompt: one prompt's versions, the selected version, how to use it, its tags."""
+"""Prompt: one prompt's versions, its aliases (protected ones can be rolled back from here), the
+selected version, how to use it, its tags."""
 
 from promptui.startup import import_app_modules
 
@@ -12,6 +13,8 @@ from promptui.registry.errors import PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.tables import versions_frame
 from promptui.ui import state
+from promptui.ui.alias_actions import AliasActions
+from promptui.ui.alias_controls import rollback_buttons
 from promptui.ui.approvals import pending_requests
 from promptui.ui.auth import may
 from promptui.ui.feedback import md_escape, show_error
@@ -65,7 +68,11 @@ if not name:
 st.title(md_escape(name))
 detail: PromptDetail = prompt_or_stop(name, retry_key="prompt_retry")
 
+can_edit, why_not_edit = may(name, "EDIT")
 alias_links(detail)
+alias_actions = AliasActions("prompt")  # rollback of protected aliases, confirmed in a dialog
+rollback_buttons(detail, alias_actions, "prompt", disabled=why_not_edit)
+alias_actions.show_flash(st.container())  # always drawn: a message never shifts what follows
 
 if not detail.versions:
     st.info("This prompt has no versions left.")
@@ -133,7 +140,6 @@ c1.selectbox(
     on_change=show_picked_version,
     args=(picker_key,),
 )
-can_edit, why_not_edit = may(name, "EDIT")
 can_delete, why_not_delete = may(name, "MANAGE")
 c2.button(  # the editor opens from the callback: this page is not drawn again first
     f"New version from v{selected.version}",
@@ -181,6 +187,7 @@ if details_tab.open:
 
 pending_requests(name, key_prefix="prompt_request")
 delete_dialog(detail)
+alias_actions.confirm_if_pending()
 
 if runs_tab.open:
     with runs_tab:

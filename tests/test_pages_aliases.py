@@ -1,5 +1,6 @@
 """AppTest: the aliases page (keyboard moves, protected confirm, conflicts, rollback and moving
-back without history, outside changes, the history chart) and the environments page."""
+back without history, outside changes, the history chart), rollback from the prompt page, and
+the environments page."""
 
 from __future__ import annotations
 
@@ -412,3 +413,41 @@ def test_history_chart_axis_has_no_repeated_labels(
     labels = next(layer for layer in spec["layer"] if "text" in layer.get("encoding", {}))
     # Labels only where the segment is wide enough for them.
     assert "datum.share * width >= datum.label_px" in json.dumps(labels["encoding"]["text"])
+
+
+def test_roll_back_production_from_the_prompt_page(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    move_alias(registry, history, unique_name, "production", 3, expected=1, reason="bad deploy")
+    move_alias(registry, history, unique_name, "champion", 2, expected=None)
+    at = _open("prompt", prompt=unique_name)
+    rollbacks = [unescape(b.label) for b in at.button if unescape(b.label).startswith("Roll back")]
+    assert rollbacks == ["Roll back production…"]  # protected aliases only: champion moves freely
+
+    _button(at, "Roll back production…").click()
+    at = _run(at)
+    assert registry.get_aliases(unique_name) == {"production": 3, "champion": 2}  # not yet
+    assert "v3 → **v1**" in _texts(at, "markdown")  # the dialog names where it goes
+    reason = next(t for t in at.text_input if t.label == REASON_LABEL)
+    assert reason.value == "Rollback"
+    _button(at, "Confirm").click()
+    at = _run(at)
+    assert registry.get_aliases(unique_name) == {"production": 1, "champion": 2}
+    assert "now points to v1" in _texts(at, "success")
+    newest = history.events(unique_name)[0]
+    assert (newest.alias, newest.from_version, newest.to_version) == ("production", 3, 1)
+
+
+def test_roll_back_from_the_prompt_page_says_when_there_is_nowhere_to_go(
+    registry: PromptRegistry, history: AliasHistory, unique_name: str
+) -> None:
+    _seed(registry, unique_name)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    at = _open("prompt", prompt=unique_name)
+    _button(at, "Roll back production…").click()
+    at = _run(at)
+    assert "no earlier version to move back to" in _texts(at, "error")
+    assert not [b for b in at.button if b.label == "Confirm"]
+    assert registry.get_aliases(unique_name) == {"production": 1}

@@ -139,8 +139,8 @@ class LineageReader:
                 return
 
     def lineage(self, name: str) -> Lineage:
-        """Runs and logged models that used any version of `name`: three requests (more only
-        past 1,000 experiments, 50,000 runs or 1,000 models)."""
+        """Runs and logged models that used any version of `name`: three requests, the last two
+        at once (more only past 1,000 experiments, 50,000 runs or 1,000 models)."""
         validation.check_name(name)
         client = self.registry.client()
         experiments = self._experiments()
@@ -148,17 +148,34 @@ class LineageReader:
             return Lineage(name)
         ids = list(experiments)
         query = _link_filter(name)
-        runs = []
-        for run in self._paged(
-            f"Runs that used '{name}'",
-            lambda t: client.search_runs(
-                ids,
-                filter_string=query,
-                max_results=RUNS_PAGE,
-                order_by=["attributes.start_time DESC"],
-                page_token=t,
+        found_runs, found_models = self.registry.parallel(  # one round trip for both
+            f"Lineage of '{name}'",
+            lambda: list(
+                self._paged(
+                    f"Runs that used '{name}'",
+                    lambda t: client.search_runs(
+                        ids,
+                        filter_string=query,
+                        max_results=RUNS_PAGE,
+                        order_by=["attributes.start_time DESC"],
+                        page_token=t,
+                    ),
+                )
             ),
-        ):
+            lambda: list(
+                self._paged(
+                    f"Logged models that used '{name}'",
+                    lambda t: client.search_logged_models(
+                        experiment_ids=ids,
+                        filter_string=query,
+                        max_results=MODELS_PAGE,
+                        page_token=t,
+                    ),
+                )
+            ),
+        )
+        runs = []
+        for run in found_runs:
             versions = linked_versions(run.data.tags.get(LINK_TAG), name)
             if versions:
                 runs.append(
@@ -174,12 +191,7 @@ class LineageReader:
                     )
                 )
         models = []
-        for model in self._paged(
-            f"Logged models that used '{name}'",
-            lambda t: client.search_logged_models(
-                experiment_ids=ids, filter_string=query, max_results=MODELS_PAGE, page_token=t
-            ),
-        ):
+        for model in found_models:
             versions = linked_versions((model.tags or {}).get(LINK_TAG), name)
             if versions:
                 models.append(

@@ -1,4 +1,5 @@
-"""Alias moves without the board: the keyboard panel and the "move back" buttons.
+"""Alias moves without the board: the keyboard panel, the "move back" buttons, and the prompt
+page's "Roll back" buttons for protected aliases.
 
 The keyboard panel's selects and its button sit in one `st.form`: choosing an alias or a version
 does not rerun the page, and the values are read together when Move is pressed, so what the
@@ -10,13 +11,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from promptui.aliases import back_offer
+from promptui.aliases import back_offer, protected_aliases
 from promptui.aliases.history import AliasEvent
-from promptui.registry.errors import InvalidInputError
+from promptui.registry.errors import InvalidInputError, PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.registry.validation import check_alias
+from promptui.ui import state
 from promptui.ui.alias_actions import AliasActions, MoveRequest
+from promptui.ui.alias_history_view import load_history
 from promptui.ui.feedback import md_escape, show_error
+from promptui.ui.insights import gated_aliases
 
 REMOVE = 0  # the "remove the alias" option of the target select (no version is numbered 0)
 PANEL_LABEL = "Move without a mouse"
@@ -122,3 +126,54 @@ def back_buttons(
         )
     if not offered:
         st.caption("No alias has an earlier version to move back to.")
+
+
+def rollback_buttons(
+    detail: PromptDetail, actions: AliasActions, prefix: str, *, disabled: str | None = None
+) -> None:
+    """A "Roll back ALIAS…" button for each alias that asks for confirmation (protected or
+    gated) and is set. The click reads the alias history (one request, only then) and opens the
+    confirm step for the move `back_buttons` would offer, naming where the alias goes; with no
+    version to go back to it says so. Disabled, with the reason as help, when this person may
+    not move aliases. No requests while drawn."""
+    confirming = set(protected_aliases()) | set(gated_aliases())
+    shown = [a for a in sorted(detail.aliases) if a in confirming]
+    if not shown:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for alias in shown:
+            st.button(
+                md_escape(f"Roll back {alias}…"),
+                key=f"{prefix}_rollback_{alias}",
+                icon=":material/undo:",
+                disabled=disabled is not None,
+                help=md_escape(
+                    disabled
+                    or f"Move {alias} back to where it was before its last change; "
+                    "you see the change and confirm it first."
+                ),
+                on_click=_roll_back,
+                args=(actions, detail.name, alias),
+            )
+
+
+def _roll_back(actions: AliasActions, name: str, alias: str) -> None:
+    """A "Roll back" button's callback: the move back, through the confirm step."""
+    try:
+        detail = state.get_prompt(name)
+        events = load_history(name, detail)
+    except PromptUIError as e:
+        st.session_state[actions.flash_key] = e
+        return
+    current = detail.aliases.get(alias)
+    offer = None
+    if current is not None:
+        offer = back_offer(events, alias, int(current), [v.version for v in detail.versions])
+    if offer is None:
+        st.session_state[actions.flash_key] = InvalidInputError(
+            f"'{alias}' has no earlier version to move back to."
+            if current is not None
+            else f"'{alias}' no longer exists: the page was refreshed."
+        )
+        return
+    actions.submit(MoveRequest(name, alias, offer.current, offer.target, offer.reason))
