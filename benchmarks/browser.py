@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/browser.py [--prompts 1000] [--versions 20] [--sessions 10]
 Cold start: `streamlit run` process start → the home page's prompt count rendered.
-Page switch: a click on "Prompts" in the sidebar → the prompts page's heading and table rendered
+Page switch: a click on "Prompts" in the sidebar → the prompts page's heading and list rendered
 and the script finished. Memory: resident set of the Streamlit server (with any children) after
 `--sessions` browser contexts each opened the prompts page.
 """
@@ -34,7 +34,7 @@ def _rendered_home(page: Page, prompts: int) -> None:
 
 def _rendered_prompts(page: Page) -> None:
     expect(page.get_by_role("heading", name="Prompts", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect(page.locator("[data-testid='prompt-list'] tbody tr").first).to_be_visible()
     expect(page.locator(IDLE)).to_be_attached()
 
 

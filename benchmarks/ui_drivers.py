@@ -23,10 +23,8 @@ T = TypeVar("T")
 # --- promptui (Streamlit) -------------------------------------------------------------------
 PU_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PU_WIDGET_CODE = "html[data-pu-widget-code]"  # set once the widgets' code is fetched (or not)
-PU_MAIN, PU_SIDEBAR, PU_TABLE, PU_CODE = "stMain", "stSidebar", "stDataFrame", "stCode"
-PU_CANVAS = "data-grid-canvas"  # a table's canvas; rows are selected by their checkbox:
-PU_CELL = "[data-testid^='glide-cell-']"  # its cells' text, kept inside the canvas element
-PU_HEADER_PX, PU_ROW_PX, PU_CHECKBOX_X = 35, 35, 15
+PU_MAIN, PU_SIDEBAR, PU_CODE = "stMain", "stSidebar", "stCode"
+PU_LIST_ROW = "[data-testid='prompt-list'] tbody tr"  # the prompts list (promptui's own id)
 PU_SEARCH = re.compile(r"^Search prompts")
 PU_CREATE = re.compile(r"^Create prompt$")
 PU_NAME = re.compile(r"^Name$")
@@ -82,10 +80,6 @@ def rx(pattern: str, **values: object) -> re.Pattern[str]:
 
 # --- acting and waiting -------------------------------------------------------------------
 POLL_S, TIMEOUT_S = 0.02, 90.0
-_ROW_OF = """([cell, name]) => { for (const c of document.querySelectorAll(cell))
-  if (c.textContent === name || c.textContent.endsWith("=" + name))
-    return {row: Number(c.dataset.testid.split("-").pop())};
-  return null; }"""
 
 
 def wait_for(check: Callable[[], T], what: str, timeout_s: float = TIMEOUT_S) -> T:
@@ -165,27 +159,19 @@ class Actor:
 
 # --- promptui ---------------------------------------------------------------------------------
 def pu_start(page: Page, url: str) -> None:
-    """The prompt list, its names drawn, the code of the widgets other pages draw loaded (as
-    MLflow's UI has all its code once its list shows), and idle."""
+    """The prompt list drawn, the code of the widgets other pages draw loaded (as MLflow's UI
+    has all its code once its list shows), and idle."""
     page.goto(f"{url}/prompts")
-    shown(page.get_by_test_id(PU_MAIN).get_by_test_id(PU_CANVAS), "promptui's prompt list")
-    # The table draws its names a few frames after its canvas appears.
-    wait_for(lambda: page.locator(PU_CELL).count(), "the names in promptui's prompt list")
+    wait_for(lambda: page.locator(PU_LIST_ROW).count(), "promptui's prompt list")
     wait_for(lambda: page.locator(PU_WIDGET_CODE).count(), "promptui's widget code")
     wait_for(lambda: page.locator(PU_IDLE).count(), "promptui idle")
 
 
 def pu_open(act: Actor, name: str) -> Locator:
-    """Select the prompt's row in the list (its checkbox on the table's canvas); the page's
-    main area once the prompt page shows the prompt."""
+    """Click the prompt's name in the list; the page's main area once the prompt page shows
+    the prompt."""
     main = act.page.get_by_test_id(PU_MAIN)
-    canvas = main.get_by_test_id(PU_TABLE).first.get_by_test_id(PU_CANVAS)
-    # The row where a person sees the name (the canvas keeps its cells' text as elements).
-    row = wait_for(lambda: act.page.evaluate(_ROW_OF, [PU_CELL, name]), name)["row"]
-    box = canvas.bounding_box()
-    assert box is not None
-    y = box["y"] + PU_HEADER_PX + PU_ROW_PX * row + PU_ROW_PX / 2
-    act.click_at(box["x"] + PU_CHECKBOX_X, y)
+    act.click(main.locator(PU_LIST_ROW).get_by_role("link", name=name, exact=True))
     shown(main.get_by_role("heading", name=name, exact=True), f"prompt page of {name}")
     return main
 
@@ -258,7 +244,9 @@ def pu_search(act: Actor, job: Job) -> None:
     main = act.page.get_by_test_id(PU_MAIN)
     act.type(main.get_by_role("searchbox", name=PU_SEARCH), job.text)
     shown(main.get_by_text(PU_ONE_FOUND), "one prompt found")
-    found = main.locator(PU_CELL).filter(has_text=re.compile(rf"(^|=){job.prompt}$"))
+    found = main.locator(PU_LIST_ROW).filter(
+        has=act.page.get_by_role("link", name=job.prompt, exact=True)
+    )
     wait_for(found.count, f"{job.prompt} in the table")
 
 

@@ -341,8 +341,8 @@ def markdown(result: Result) -> str:
         f"{statistics.median(every):.0f} ms over {len(every)} switches (min {min(every):.0f}, "
         f"max {max(every):.0f}); median by page, ms: {by_page}.",
         "",
-        f"Notes: promptui opens a prompt by selecting its row (a click on a name link opens a "
-        f"new tab). {SQL_PROMPT} is prompt {position} of {len(result.mlflow_order)} in MLflow's "
+        "Notes: both UIs open a prompt by a click on its name in the list. "
+        f"{SQL_PROMPT} is prompt {position} of {len(result.mlflow_order)} in MLflow's "
         f"list; the rollback setup moved production v{PRODUCTION} → v{CHAMPION} through "
         "promptui's recorded path before each repetition, in both UIs.",
     ]

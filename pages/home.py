@@ -11,7 +11,8 @@ from promptui.ui import state
 from promptui.ui.auth import mode, service_user
 from promptui.ui.feedback import md_code, show_error
 from promptui.ui.layout import page_setup
-from promptui.ui.nav import PROMPT_LINK_TEXT, open_prompt, prompt_link
+from promptui.ui.nav import open_prompt
+from promptui.ui.prompt_list import prompt_list
 
 page_setup("Home")
 st.title("promptui")
@@ -45,26 +46,5 @@ if not prompts:
 else:
     recent = sorted(prompts, key=lambda p: p.updated_at, reverse=True)[:10]
     st.subheader("Recently changed")
-    event = st.dataframe(
-        [
-            {
-                "name": prompt_link(p.name),
-                "latest": p.latest_version,
-                "aliases": ", ".join(f"{a} → v{v}" for a, v in sorted(p.aliases.items())),
-                "updated": p.updated_at,
-            }
-            for p in recent
-        ],
-        key="home_recent",
-        on_select="rerun",
-        selection_mode="single-row",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": st.column_config.LinkColumn(display_text=PROMPT_LINK_TEXT),
-            "latest": st.column_config.NumberColumn(format="v%d", width="small"),
-            "updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm [UTC]"),
-        },
-    )
-    if (rows := event.selection.rows) and rows[0] < len(recent):
-        open_prompt(recent[rows[0]].name)  # a row click opens the prompt, as its name does
+    if (opened := prompt_list(recent, key="home_recent")) is not None:
+        open_prompt(opened)  # a click reported without its callback (e.g. set in state)

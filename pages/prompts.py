@@ -1,28 +1,21 @@
-"""Prompts: every prompt in one table, searchable without another request, each result saying
-where it matched; names link to the prompt page."""
+"""Prompts: every prompt in one list, searchable without another request, each result saying
+where it matched; a click on a prompt opens it."""
 
 from promptui.startup import import_app_modules
 
 import_app_modules()  # first: sessions that start together must not import in parallel
-
-from functools import partial
 
 import streamlit as st
 
 from promptui.demo import seed_demo
 from promptui.registry.errors import PromptUIError
 from promptui.search import search, terms, version_texts
-from promptui.tables import page_count, page_of, prompts_frame
+from promptui.tables import page_count, page_of
 from promptui.ui import state
 from promptui.ui.feedback import show_error
 from promptui.ui.layout import page_setup
-from promptui.ui.nav import (
-    EDIT_PAGE,
-    PROMPT_LINK_TEXT,
-    open_prompt,
-    open_selected_prompt,
-    queue_page,
-)
+from promptui.ui.nav import EDIT_PAGE, open_prompt, queue_page
+from promptui.ui.prompt_list import prompt_list
 from promptui.ui.search_html import text_hits_html
 
 TEXT_HITS_SHOWN = 25
@@ -103,33 +96,15 @@ st.caption(
     + (f" · page {page} of {pages}" if pages > 1 else "")
     + listed
     + (" · every version's text searched" if versions is not None else "")
-    + " · click a name or select a row to open the prompt"
+    + " · click a prompt to open it"
 )
-event = st.dataframe(
-    prompts_frame([h.prompt for h in shown], [h.matched() for h in shown] if searching else None),
+opened = prompt_list(
+    [h.prompt for h in shown],
+    [h.matched() for h in shown] if searching else None,
     key="prompts_table",
-    on_select=partial(open_selected_prompt, "prompts_table", [h.prompt.name for h in shown]),
-    selection_mode="single-row",
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "name": st.column_config.LinkColumn(
-            "name", display_text=PROMPT_LINK_TEXT, alignment="left", help="Click to open the prompt"
-        ),
-        "matched": st.column_config.TextColumn(
-            "matched",
-            width="large",
-            help="Where the search matched: name, alias, tag or text (match in «»)",
-        ),
-        "latest": st.column_config.NumberColumn("latest", format="v%d", width="small"),
-        "last modified": st.column_config.DatetimeColumn(
-            format="YYYY-MM-DD HH:mm", help="UTC", width="medium"
-        ),
-    },
 )
-rows = event.selection.rows
-if rows and rows[0] < len(shown):  # a selection made without its callback (e.g. set in state)
-    open_prompt(shown[rows[0]].prompt.name)
+if opened is not None:  # a click reported without its callback (e.g. set in state)
+    open_prompt(opened)
 if searching:
     body, total = text_hits_html(shown, TEXT_HITS_SHOWN)
     if body:

@@ -10,13 +10,11 @@ from typing import TypeVar
 import pandas as pd
 
 from promptui.diff.mappings import render_value
-from promptui.registry.models import PromptDetail, PromptSummary
-from promptui.ui.nav import prompt_link
+from promptui.registry.models import PromptDetail
 
 T = TypeVar("T")
 
 ROWS_PER_PAGE = 1000
-PROMPT_COLUMNS = ("name", "latest", "aliases", "tags", "last modified", "type")
 VERSION_COLUMNS = ("version", "aliases", "commit message", "created", "author")
 
 
@@ -33,30 +31,6 @@ def alias_labels(aliases: Mapping[str, int]) -> list[str]:
 def tag_labels(tags: Mapping[str, str]) -> list[str]:
     """`["key=value", ...]`, sorted by key."""
     return [f"{key}={value}" for key, value in sorted(tags.items())]
-
-
-def prompts_frame(
-    summaries: Sequence[PromptSummary], matched: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """One row per prompt, in the order given. `name` holds the prompt page's link relative to
-    the app (`prompt_link`: `prompt?prompt=NAME`, shown as NAME by a link column with
-    `PROMPT_LINK_TEXT`); `matched` (where a search matched each prompt, plain text) follows
-    `name` when given."""
-    rows = [
-        (
-            prompt_link(s.name),
-            s.latest_version,
-            alias_labels(s.aliases),
-            tag_labels(s.tags),
-            _naive_utc(s.updated_at),
-            s.prompt_type,
-        )
-        for s in summaries
-    ]
-    frame = pd.DataFrame(rows, columns=list(PROMPT_COLUMNS))
-    if matched is not None:
-        frame.insert(1, "matched", list(matched))
-    return frame
 
 
 def versions_frame(detail: PromptDetail) -> pd.DataFrame:

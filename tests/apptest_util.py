@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
+from typing import Any, cast
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -82,3 +85,27 @@ def titles(at: AppTest) -> list[str]:
 def texts(at: AppTest, kind: str) -> list[str]:
     """Values of every element of one kind (`code`, `markdown`, `warning`, ...)."""
     return [e.value for e in getattr(at, kind)]
+
+
+def prompt_list_data(at: AppTest, key: str = "prompts_table") -> dict[str, Any] | None:
+    """The data the prompts list with `key` was drawn with (`promptui.ui.prompt_list`), or None
+    when the page drew no such list."""
+    for element in at.get("bidi_component"):
+        if element.proto.id.endswith(f"-{key}"):
+            return cast(dict[str, Any], json.loads(element.proto.json))
+    return None
+
+
+def prompt_list_frame(at: AppTest, key: str = "prompts_table") -> pd.DataFrame:
+    """The prompts list with `key` as a table: its columns, the name first, as shown."""
+    data = prompt_list_data(at, key)
+    assert data is not None, f"no prompts list {key!r}"
+    return pd.DataFrame(
+        [[row["name"], *row["cells"]] for row in data["rows"]], columns=data["columns"]
+    )
+
+
+def click_listed_prompt(at: AppTest, name: str, key: str = "prompts_table") -> AppTest:
+    """A click on `name` in the prompts list (as its component reports it), then the run."""
+    at.session_state[key] = {"open": name}
+    return at.run()

@@ -6,7 +6,14 @@ import pytest
 
 from promptui.demo import seed_demo
 from promptui.registry import PromptRegistry
-from tests.apptest_util import fresh_streamlit_caches, start_app, titles, unescape
+from tests.apptest_util import (
+    click_listed_prompt,
+    fresh_streamlit_caches,
+    prompt_list_data,
+    start_app,
+    titles,
+    unescape,
+)
 from tests.servers import free_port
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to take effect here
@@ -30,14 +37,16 @@ def test_home_shows_registry_and_demo_counts(
     shown = metrics(at)
     assert shown["Prompts"] == str(len(listed)) == "3"
     assert shown["Aliases"] == str(sum(len(s.aliases) for s in listed))
-    (table,) = at.dataframe
-    # Each name is a link to its prompt page (the column shows the name).
-    assert set(table.value["name"]) == {f"prompt?prompt={s.name}" for s in listed}
+    recent = prompt_list_data(at, "home_recent")
+    assert recent is not None
+    # Each name is a link to its prompt page.
+    assert {(r["name"], r["href"]) for r in recent["rows"]} == {
+        (s.name, f"prompt?prompt={s.name}") for s in listed
+    }
     assert not at.error
-    # Selecting a row opens that prompt.
-    first = table.value["name"].iloc[0].removeprefix("prompt?prompt=")
-    at.session_state["home_recent"] = {"selection": {"rows": [0], "columns": []}}
-    at.run()
+    # A click on a prompt opens it.
+    first = recent["rows"][0]["name"]
+    click_listed_prompt(at, first, "home_recent")
     assert not at.exception
     assert first in titles(at)
 

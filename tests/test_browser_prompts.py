@@ -1,5 +1,6 @@
-"""Real Chromium against `streamlit run`: create, edit, commit, list, open a prompt from its
-name; user HTML stays text."""
+"""Real Chromium against `streamlit run`: create, edit, commit, list (a click, Enter or a
+link opens a prompt; long lists draw as they scroll), open a prompt from its name; user HTML
+stays text."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
+from benchmarks.seed import bulk_seed
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
-from tests.browser import template_view, wait_idle
+from tests.browser import streamlit_app, template_view, wait_idle
 from tests.servers import PROJECT_DIR, Server, _start, _wait_ready, free_port
 
 pytestmark = pytest.mark.browser
@@ -71,13 +73,12 @@ def test_create_edit_commit_and_see_it_listed(
     expect(page.get_by_role("heading", name="Prompts")).to_be_visible()
     page.get_by_label("Search prompts", exact=True).fill(unique_name)
     expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
-    expect(page.get_by_test_id("glide-cell-1-0")).to_have_text(f"prompt?prompt={unique_name}")
-    expect(page.get_by_test_id("glide-cell-2-0")).to_have_text("name")  # where it matched
-    expect(page.get_by_test_id("glide-cell-3-0")).to_contain_text("2")
-    # Selecting the row (its checkbox) opens the prompt.
-    box = page.get_by_test_id("data-grid-canvas").first.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)
+    row = listed_row(page, unique_name)
+    cells = row.get_by_role("cell")
+    expect(cells.nth(1)).to_have_text("name")  # where it matched
+    expect(cells.nth(2)).to_have_text("v2")
+    # A click anywhere on the row opens the prompt, in place.
+    cells.nth(2).click()
     expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
     assert f"prompt={unique_name}" in page.url
 
@@ -135,16 +136,19 @@ def test_deep_link_and_user_html_shown_as_text_in_every_view(
     assert_nothing_injected(page)
 
 
-def open_by_name(page: Page, name: str) -> Page:
-    """Click the name in the first row of the Prompts table; the prompt page it opens (Streamlit
-    opens a link column's links in a new tab)."""
+def listed_row(page: Page, name: str) -> Locator:
+    """The row of `name` in the prompts list."""
+    link = page.get_by_role("link", name=name, exact=True)
+    return page.locator("[data-testid='prompt-list'] tbody tr").filter(has=link)
+
+
+def open_in_new_tab(page: Page, name: str) -> Page:
+    """Ctrl-click the name in the prompts list: its link opens the prompt page in a new tab,
+    as any link does, and the list stays open."""
     wait_idle(page)
-    box = page.get_by_test_id("data-grid-canvas").first.bounding_box()
-    assert box is not None
-    x, y = box["x"] + 50, box["y"] + 36 + 17  # past the selection box, on the name's text
-    page.mouse.move(x, y, steps=3)
+    link = listed_row(page, name).get_by_role("link", name=name, exact=True)
     with page.context.expect_page() as opened:
-        page.mouse.click(x, y)
+        link.click(modifiers=["ControlOrMeta"])
     prompt = opened.value
     expect(prompt.get_by_role("heading", name=name)).to_be_visible()
     assert page.get_by_role("heading", name="Prompts").is_visible()  # the list stays open
@@ -165,10 +169,10 @@ def test_clicking_a_name_opens_its_prompt_and_matched_text_stays_text(
     expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
     hits = page.locator(".pu-hits")
     expect(hits).to_contain_text("<script>window.__xss=1</script>")
-    expect(hits.locator("mark")).to_have_count(2)  # 'script' twice; the name is a table link
+    expect(hits.locator("mark")).to_have_count(2)  # 'script' twice; the name is a list link
     expect(hits.locator("mark").first).to_have_text("script")
     assert_nothing_injected(page)
-    prompt = open_by_name(page, name)
+    prompt = open_in_new_tab(page, name)
     assert prompt.url == f"{app.url}/prompt?prompt={name}"
     assert_nothing_injected(prompt)
     prompt.close()
@@ -179,6 +183,11 @@ def test_clicking_a_name_opens_its_prompt_and_matched_text_stays_text(
     expect(hits).to_contain_text("text of v1")
     expect(hits).to_contain_text("Old text: <script>")
     assert_nothing_injected(page)
+    # A plain click on the name opens the prompt in place, at once.
+    listed_row(page, name).get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    assert page.url == f"{app.url}/prompt?prompt={name}"
+    assert len(page.context.pages) == 1
 
 
 @contextmanager
@@ -210,6 +219,37 @@ def test_name_links_work_under_a_base_path(
             page.goto(f"{app.url}/promptui/{path}")
             page.get_by_label("Search prompts", exact=True).fill(name)
             expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
-            prompt = open_by_name(page, name)
+            prompt = open_in_new_tab(page, name)
             assert prompt.url == f"{app.url}/promptui/prompt?prompt={name}"
             prompt.close()
+
+
+def test_enter_on_a_focused_row_opens_its_prompt(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Hello", "first")
+    page.goto(f"{app.url}/prompts")
+    page.get_by_label("Search prompts", exact=True).fill(unique_name)
+    expect(page.get_by_text("1 of ", exact=False)).to_be_visible()
+    wait_idle(page)
+    listed_row(page, unique_name).focus()  # rows are in the Tab order
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
+    assert page.url == f"{app.url}/prompt?prompt={unique_name}"
+
+
+def test_a_long_list_draws_more_rows_as_it_is_scrolled(
+    page: Page, sqlite_uri: str, tmp_path: Path
+) -> None:
+    bulk_seed(Path(sqlite_uri.removeprefix("sqlite:///")), prompts=250, versions=1)
+    with streamlit_app(sqlite_uri, tmp_path) as app:
+        page.goto(f"{app.url}/prompts")
+        rows = page.locator("[data-testid='prompt-list'] tbody tr")
+        expect(rows).to_have_count(100)  # the first batch
+        for shown in (200, 250):
+            rows.last.scroll_into_view_if_needed()
+            expect(rows).to_have_count(shown)
+        last = listed_row(page, "bench-00249")
+        expect(last).to_be_visible()
+        last.get_by_role("cell").nth(2).click()
+        expect(page.get_by_role("heading", name="bench-00249")).to_be_visible()

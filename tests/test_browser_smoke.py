@@ -55,7 +55,7 @@ def test_home_page_renders_the_demo_data(
     assert metric(page, "Prompts") == str(len(listed))
     assert metric(page, "Aliases") == str(sum(len(s.aliases) for s in listed))
     expect(page.get_by_text("Recently changed")).to_be_visible()
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.locator("[data-testid='prompt-list'] tbody tr").first).to_be_visible()
     assert page.title() == "Home · promptui"
 
 

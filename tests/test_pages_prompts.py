@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 import pytest
 import streamlit as st
@@ -16,11 +14,13 @@ from benchmarks.seed import bulk_seed
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
-from promptui.ui.nav import PROMPT_LINK_TEXT
 from tests.apptest_util import (
+    click_listed_prompt,
     fresh_streamlit_caches,
     open_page,
     open_tab,
+    prompt_list_data,
+    prompt_list_frame,
     start_app,
     templates,
     texts,
@@ -32,17 +32,9 @@ from tests.servers import Server
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
 
 
-def shown_name(link: str) -> str:
-    """What the name column shows for a link: the first group of its display regex, decoded
-    (as Streamlit's LinkColumn does)."""
-    found = re.search(PROMPT_LINK_TEXT, link)
-    assert found is not None, link
-    return unquote(found.group(1).replace("+", "%20"))
-
-
 def listed(at: AppTest) -> list[str]:
-    """The prompt names the Prompts table shows, in order."""
-    return [shown_name(link) for link in at.dataframe[0].value["name"]]
+    """The prompt names the Prompts list shows, in order."""
+    return list(prompt_list_frame(at)["name"])
 
 
 def _story(reg: PromptRegistry, name: str) -> None:
@@ -69,7 +61,7 @@ def test_empty_registry_offers_demo_and_create(
 ) -> None:
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     assert "no prompts yet" in texts(at, "info")[0]
-    assert not at.dataframe
+    assert prompt_list_data(at) is None
     at.button(key="prompts_demo").click().run()
     assert not at.exception
     assert listed(at) == [
@@ -96,10 +88,12 @@ def test_table_shows_each_prompt_once_with_its_columns(
     _story(reg, "story")
     reg.create_prompt("chatty", (ChatMessage("user", "{{q}}"),), "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    frame = at.dataframe[0].value
-    assert list(frame.columns) == ["name", "latest", "aliases", "tags", "last modified", "type"]
-    rows = {shown_name(r["name"]): r for r in frame.to_dict("records")}
-    assert rows["story"]["latest"] == 3
+    frame = prompt_list_frame(at)
+    assert list(frame.columns) == [
+        "name", "latest", "aliases", "tags", "last modified (UTC)", "type"
+    ]  # fmt: skip
+    rows = {r["name"]: r for r in frame.to_dict("records")}
+    assert rows["story"]["latest"] == "v3"
     assert list(rows["story"]["aliases"]) == ["champion → v3", "production → v2"]
     assert list(rows["story"]["tags"]) == ["project=agent", "team=support"]
     assert (rows["story"]["type"], rows["chatty"]["type"]) == ("text", "chat")
@@ -136,8 +130,7 @@ def test_selecting_a_row_opens_the_prompt(monkeypatch: pytest.MonkeyPatch, sqlit
     reg.create_prompt("zeta", "z", "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     at.text_input(key="prompts_search").input("zeta").run()
-    at.session_state["prompts_table"] = {"selection": {"rows": [0], "columns": []}}
-    at.run()
+    click_listed_prompt(at, "zeta")
     assert not at.exception
     assert at.query_params == {"prompt": "zeta"}
     assert titles(at) == ["zeta"]
@@ -147,14 +140,24 @@ def test_names_link_to_their_prompt_page(monkeypatch: pytest.MonkeyPatch, sqlite
     name = "a.b-c_d.v2"  # every character MLflow allows besides letters and digits
     PromptRegistry(sqlite_uri).create_prompt(name, "Hello", "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    (link,) = at.dataframe[0].value["name"]
-    assert link == f"prompt?prompt={name}"  # relative to the app: works under any base path
-    config = json.loads(at.dataframe[0].proto.columns)["name"]
-    assert config["type_config"] == {"type": "link", "display_text": PROMPT_LINK_TEXT}
-    assert shown_name(link) == name
-    page, _, query = link.partition("?")
+    data = prompt_list_data(at)
+    assert data is not None
+    ((row),) = data["rows"]
+    assert row["name"] == name
+    assert row["href"] == f"prompt?prompt={name}"  # relative to the app: any base path works
+    page, _, query = row["href"].partition("?")
     open_page(at, page, **dict(parse_qsl(query)))  # where the link leads
     assert titles(at) == [name]
+
+
+def test_only_a_listed_prompt_is_opened(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    reg.create_prompt("shown", "Hello", "first")
+    reg.create_prompt("hidden", "Hello", "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.text_input(key="prompts_search").input("shown").run()
+    click_listed_prompt(at, "hidden")  # a name the list does not show (a forged report)
+    assert titles(at) == ["Prompts"]
 
 
 def test_each_result_says_where_it_matched(
@@ -164,11 +167,11 @@ def test_each_result_says_where_it_matched(
     _story(reg, "story")
     reg.create_prompt("chatty", (ChatMessage("user", "Tell the story of {{q}}"),), "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    assert "matched" not in at.dataframe[0].value.columns  # nothing searched, nothing to say
+    assert "matched" not in prompt_list_frame(at).columns  # nothing searched, nothing to say
 
     def matched(query: str) -> dict[str, str]:
         at.text_input(key="prompts_search").input(query).run()
-        frame = at.dataframe[0].value
+        frame = prompt_list_frame(at)
         assert list(frame.columns)[:3] == ["name", "matched", "latest"]
         return dict(zip(listed(at), frame["matched"], strict=True))
 
@@ -195,21 +198,21 @@ def test_every_versions_text_is_searched_when_asked(
     reg.create_prompt("q", "other <script>alert(1)</script> words", "v1")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     at.text_input(key="prompts_search").input("first").run()
-    assert at.dataframe[0].value.empty  # the latest texts only, by default
+    assert prompt_list_frame(at).empty  # the latest texts only, by default
     at.toggle(key="prompts_every_version").set_value(True).run()
     assert listed(at) == ["p"]
-    assert list(at.dataframe[0].value["matched"]) == ["text of v1: «first» words"]
+    assert list(prompt_list_frame(at)["matched"]) == ["text of v1: «first» words"]
     assert "every version's text searched" in at.caption[0].value
     body = at.get("html")[0].proto.body
     assert "text of v1" in body and "<mark>first</mark>" in body
     at.text_input(key="prompts_search").input("words").run()
-    matched = list(at.dataframe[0].value["matched"])
+    matched = list(prompt_list_frame(at)["matched"])
     assert matched == ["text: second «words»", "text: …<script>alert(1)</script> «words»"]
     body = at.get("html")[0].proto.body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
     at.toggle(key="prompts_every_version").set_value(False).run()
     at.text_input(key="prompts_search").input("first").run()
-    assert at.dataframe[0].value.empty
+    assert prompt_list_frame(at).empty
     assert "every version" not in at.caption[0].value
 
 
@@ -227,7 +230,7 @@ def test_every_version_search_reads_the_registry_once_per_page_load(
     with count_requests() as first_search:
         at.text_input(key="prompts_search").input(f"{unique_name} alpha").run()
     assert listed(at) == [unique_name]
-    assert list(at.dataframe[0].value["matched"]) == ["name · text of v1: «alpha» words"]
+    assert list(prompt_list_frame(at)["matched"]) == ["name · text of v1: «alpha» words"]
     # Every version of every prompt, in pages of 2,000 (the prompt list is the page's own).
     everything = reg.all_prompts()
     versions = sum(len(d.versions) for d in everything)
@@ -249,13 +252,13 @@ def test_more_than_1000_prompts_page_through(
 ) -> None:
     bulk_seed(Path(sqlite_uri.removeprefix("sqlite:///")), prompts=1050, versions=1)
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    assert len(at.dataframe[0].value) == 1000
+    assert len(prompt_list_frame(at)) == 1000
     assert "page 1 of 2" in at.caption[0].value
     at.number_input(key="prompts_page").set_value(2).run()
-    frame = at.dataframe[0].value
+    frame = prompt_list_frame(at)
     assert (len(frame), listed(at)[-1]) == (50, "bench-01049")
     at.text_input(key="prompts_search").input("team=team-3").run()
-    assert len(at.dataframe[0].value) == 150
+    assert len(prompt_list_frame(at)) == 150
     assert not at.number_input  # one page left
 
 
@@ -275,8 +278,7 @@ def test_reruns_make_no_registry_request(
     assert typing.count == 0
     assert listed(at) == [unique_name]
     with count_requests() as opening:
-        at.session_state["prompts_table"] = {"selection": {"rows": [0], "columns": []}}
-        at.run()
+        click_listed_prompt(at, unique_name)
     assert titles(at) == [unique_name]
     assert opening.count == 2  # the prompt with all its versions, sent at once
     with count_requests() as browsing:

@@ -28,11 +28,8 @@ def prompt_params(name: str | None, version: int | None = None) -> dict[str, str
     return params
 
 
-PROMPT_LINK_TEXT = r"prompt\?prompt=([^&]+)"  # a LinkColumn shows the name from the link
-
-
 def prompt_link(name: str, version: int | None = None) -> str:
-    """The prompt page's address relative to the app, for tables' link columns."""
+    """The prompt page's address relative to the app (`prompt?prompt=NAME`), for links."""
     return "prompt?" + urlencode(prompt_params(name, version))
 
 
@@ -113,11 +110,3 @@ def follow_queued_page() -> None:
     """Switch to the page a callback queued, if any (call before drawing anything)."""
     if (queued := st.session_state.pop(_QUEUED, None)) is not None:
         st.switch_page(queued[0], query_params=queued[1])
-
-
-def open_selected_prompt(key: str, names: list[str]) -> None:
-    """Dataframe callback: open the prompt of the row selected in the table `key`, whose rows
-    are the prompts `names` in order (the list is not drawn again first)."""
-    rows = st.session_state[key].selection.rows
-    if rows and rows[0] < len(names):
-        queue_page(PROMPT_PAGE, prompt_params(names[rows[0]]))
