@@ -8,7 +8,14 @@ from streamlit.testing.v1 import AppTest
 
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
-from tests.apptest_util import fresh_streamlit_caches, open_page, start_app, texts, titles
+from tests.apptest_util import (
+    fresh_streamlit_caches,
+    open_page,
+    prompt_list_frame,
+    start_app,
+    texts,
+    titles,
+)
 from tests.servers import Server
 
 __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply here
@@ -64,7 +71,7 @@ def test_create_text_prompt_with_tags_and_model_settings(
     }
     at.switch_page("pages/prompts.py").run()
     at.text_input(key="prompts_search").input(unique_name).run()
-    assert list(at.dataframe[0].value["name"]) == [f"prompt?prompt={unique_name}"]
+    assert list(prompt_list_frame(at)["name"]) == [unique_name]
 
 
 def test_create_chat_prompt_add_reorder_remove_messages(
