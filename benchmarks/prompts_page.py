@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.common import load_average, machine, seeded_server
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
-from tests.apptest_util import prompt_list_data
+from tests.apptest_util import list_data
 from tests.servers import PROJECT_DIR
 
 FIRST_RENDER_TARGET_S = 2.0
@@ -63,7 +63,7 @@ def _timed(step: Callable[[], object]) -> tuple[float, int]:
 def _check(at: AppTest, rows: int) -> None:
     if at.exception:
         raise SystemExit(f"the page failed: {at.exception}")
-    data = prompt_list_data(at)
+    data = list_data(at)
     shown = len(data["rows"]) if data is not None else 0
     if shown != rows:
         raise SystemExit(f"expected {rows} rows in the list, saw {shown}")

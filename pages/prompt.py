@@ -5,13 +5,10 @@ from promptui.startup import import_app_modules
 
 import_app_modules()  # first: sessions that start together must not import in parallel
 
-from functools import partial
-
 import streamlit as st
 
 from promptui.registry.errors import PromptUIError
 from promptui.registry.models import PromptDetail
-from promptui.tables import versions_frame
 from promptui.ui import state
 from promptui.ui.alias_actions import AliasActions
 from promptui.ui.alias_controls import rollback_buttons
@@ -32,8 +29,8 @@ from promptui.ui.nav import (
     query_version,
     queue_page,
     show_picked_version,
-    show_selected_row,
 )
+from promptui.ui.prompt_list import version_list
 from promptui.ui.prompt_tags import tag_editor
 from promptui.ui.prompt_views import (
     alias_links,
@@ -104,29 +101,9 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
     download_prompt(detail, key="prompt_download")
 
 st.subheader("Versions")
-table_key = f"prompt_versions:{name}:{selected.version}"
-event = st.dataframe(
-    versions_frame(detail),
-    key=table_key,
-    on_select=partial(show_selected_row, table_key, [v.version for v in detail.versions]),
-    selection_mode="single-row",
-    selection_default={"selection": {"rows": [index]}},
-    hide_index=True,
-    width="stretch",
-    height=min(len(detail.versions), 6) * 35 + 38,
-    column_config={
-        "version": st.column_config.NumberColumn(format="v%d", width="small"),
-        "aliases": st.column_config.ListColumn(),
-        "commit message": st.column_config.TextColumn(width="large"),
-        "created": st.column_config.DatetimeColumn(
-            format="YYYY-MM-DD HH:mm", help="UTC", width="medium"
-        ),
-    },
-)
-
-rows = event.selection.rows
-if rows and rows[0] != index:  # a selection made without its callback (e.g. set in state)
-    st.query_params["version"] = str(detail.versions[rows[0]].version)
+clicked = version_list(detail, selected.version, key="prompt_versions")
+if clicked is not None and clicked != selected.version:  # reported without its callback
+    st.query_params["version"] = str(clicked)
     st.rerun()
 
 c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")

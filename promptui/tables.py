@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import TypeVar
 
 import pandas as pd
 
 from promptui.diff.mappings import render_value
-from promptui.registry.models import PromptDetail
 
 T = TypeVar("T")
 
 ROWS_PER_PAGE = 1000
-VERSION_COLUMNS = ("version", "aliases", "commit message", "created", "author")
-
-
-def _naive_utc(when: datetime) -> datetime:
-    # Tables show UTC without a zone: tz-aware columns make pandas warn inside st.dataframe.
-    return when.astimezone(UTC).replace(tzinfo=None)
 
 
 def alias_labels(aliases: Mapping[str, int]) -> list[str]:
@@ -31,21 +23,6 @@ def alias_labels(aliases: Mapping[str, int]) -> list[str]:
 def tag_labels(tags: Mapping[str, str]) -> list[str]:
     """`["key=value", ...]`, sorted by key."""
     return [f"{key}={value}" for key, value in sorted(tags.items())]
-
-
-def versions_frame(detail: PromptDetail) -> pd.DataFrame:
-    """One row per version, newest first."""
-    rows = [
-        (
-            v.version,
-            list(v.aliases),
-            v.commit_message,
-            _naive_utc(v.created_at),
-            v.author or "",
-        )
-        for v in detail.versions
-    ]
-    return pd.DataFrame(rows, columns=list(VERSION_COLUMNS))
 
 
 def mapping_frame(values: Mapping[str, object], key: str = "key") -> pd.DataFrame:

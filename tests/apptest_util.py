@@ -87,8 +87,8 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [e.value for e in getattr(at, kind)]
 
 
-def prompt_list_data(at: AppTest, key: str = "prompts_table") -> dict[str, Any] | None:
-    """The data the prompts list with `key` was drawn with (`promptui.ui.prompt_list`), or None
+def list_data(at: AppTest, key: str = "prompts_table") -> dict[str, Any] | None:
+    """The data the list with `key` was drawn with (`promptui.ui.link_table`), or None
     when the page drew no such list."""
     for element in at.get("bidi_component"):
         if element.proto.id.endswith(f"-{key}"):
@@ -96,16 +96,17 @@ def prompt_list_data(at: AppTest, key: str = "prompts_table") -> dict[str, Any] 
     return None
 
 
-def prompt_list_frame(at: AppTest, key: str = "prompts_table") -> pd.DataFrame:
-    """The prompts list with `key` as a table: its columns, the name first, as shown."""
-    data = prompt_list_data(at, key)
-    assert data is not None, f"no prompts list {key!r}"
+def list_frame(at: AppTest, key: str = "prompts_table") -> pd.DataFrame:
+    """The list with `key` as a table: its columns as shown, the first one the links' text."""
+    data = list_data(at, key)
+    assert data is not None, f"no list {key!r}"
     return pd.DataFrame(
-        [[row["name"], *row["cells"]] for row in data["rows"]], columns=data["columns"]
+        [[row["label"], *row["cells"]] for row in data["rows"]], columns=data["columns"]
     )
 
 
-def click_listed_prompt(at: AppTest, name: str, key: str = "prompts_table") -> AppTest:
-    """A click on `name` in the prompts list (as its component reports it), then the run."""
-    at.session_state[key] = {"open": name}
+def click_row(at: AppTest, row_id: str, key: str = "prompts_table") -> AppTest:
+    """A click on a row of a list (`promptui.ui.link_table`: a prompt's name, or a version
+    number in a prompt's versions), as its component reports it, then the run."""
+    at.session_state[key] = {"open": row_id}
     return at.run()

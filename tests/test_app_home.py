@@ -7,9 +7,9 @@ import pytest
 from promptui.demo import seed_demo
 from promptui.registry import PromptRegistry
 from tests.apptest_util import (
-    click_listed_prompt,
+    click_row,
     fresh_streamlit_caches,
-    prompt_list_data,
+    list_data,
     start_app,
     titles,
     unescape,
@@ -37,16 +37,16 @@ def test_home_shows_registry_and_demo_counts(
     shown = metrics(at)
     assert shown["Prompts"] == str(len(listed)) == "3"
     assert shown["Aliases"] == str(sum(len(s.aliases) for s in listed))
-    recent = prompt_list_data(at, "home_recent")
+    recent = list_data(at, "home_recent")
     assert recent is not None
     # Each name is a link to its prompt page.
-    assert {(r["name"], r["href"]) for r in recent["rows"]} == {
+    assert {(r["label"], r["href"]) for r in recent["rows"]} == {
         (s.name, f"prompt?prompt={s.name}") for s in listed
     }
     assert not at.error
     # A click on a prompt opens it.
-    first = recent["rows"][0]["name"]
-    click_listed_prompt(at, first, "home_recent")
+    first = recent["rows"][0]["id"]
+    click_row(at, first, "home_recent")
     assert not at.exception
     assert first in titles(at)
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from promptui.registry import PromptRegistry
 from promptui.ui.widget_code import module_files
-from tests.browser import guarded_page, streamlit_app, wait_idle
+from tests.browser import guarded_page, streamlit_app, template_view, wait_idle
 from tests.servers import Server
 
 pytestmark = pytest.mark.browser
@@ -145,6 +145,22 @@ def test_widget_code_is_fetched_after_the_first_page_and_not_again_by_the_next(
         template = page.get_by_test_id("stMain").get_by_role("textbox", name="Template")
         expect(template).to_be_visible()
         assert fetched[before:] == []
+
+
+def test_a_click_on_a_version_row_shows_that_version(
+    browser: Browser, app: Server, story: str
+) -> None:
+    with guarded_page(browser) as page:
+        page.goto(f"{app.url}/prompt?prompt={story}")
+        _shown(page, story)
+        rows = page.get_by_test_id("version-list").locator("tbody tr")
+        expect(rows).to_have_count(3)
+        expect(rows.nth(0)).to_have_attribute("aria-current", "true")  # the latest, shown
+        rows.nth(2).get_by_role("cell", name="first", exact=True).click()  # v1's message
+        expect(rows.nth(2)).to_have_attribute("aria-current", "true")
+        wait_idle(page)
+        assert _query(page) == {"prompt": [story], "version": ["1"]}
+        expect(template_view(page, "Answer {{question}}.")).to_be_visible()
 
 
 def test_markdown_view_renders_markdown_but_never_raw_html(

@@ -10,8 +10,8 @@ from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
 from tests.apptest_util import (
     fresh_streamlit_caches,
+    list_frame,
     open_page,
-    prompt_list_frame,
     start_app,
     texts,
     titles,
@@ -71,7 +71,7 @@ def test_create_text_prompt_with_tags_and_model_settings(
     }
     at.switch_page("pages/prompts.py").run()
     at.text_input(key="prompts_search").input(unique_name).run()
-    assert list(prompt_list_frame(at)["name"]) == [unique_name]
+    assert list(list_frame(at)["name"]) == [unique_name]
 
 
 def test_create_chat_prompt_add_reorder_remove_messages(

@@ -15,12 +15,12 @@ from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
 from tests.apptest_util import (
-    click_listed_prompt,
+    click_row,
     fresh_streamlit_caches,
+    list_data,
+    list_frame,
     open_page,
     open_tab,
-    prompt_list_data,
-    prompt_list_frame,
     start_app,
     templates,
     texts,
@@ -34,7 +34,7 @@ __all__ = ["fresh_streamlit_caches"]  # the autouse fixture, imported to apply h
 
 def listed(at: AppTest) -> list[str]:
     """The prompt names the Prompts list shows, in order."""
-    return list(prompt_list_frame(at)["name"])
+    return list(list_frame(at)["name"])
 
 
 def _story(reg: PromptRegistry, name: str) -> None:
@@ -61,7 +61,7 @@ def test_empty_registry_offers_demo_and_create(
 ) -> None:
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     assert "no prompts yet" in texts(at, "info")[0]
-    assert prompt_list_data(at) is None
+    assert list_data(at) is None
     at.button(key="prompts_demo").click().run()
     assert not at.exception
     assert listed(at) == [
@@ -88,7 +88,7 @@ def test_table_shows_each_prompt_once_with_its_columns(
     _story(reg, "story")
     reg.create_prompt("chatty", (ChatMessage("user", "{{q}}"),), "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    frame = prompt_list_frame(at)
+    frame = list_frame(at)
     assert list(frame.columns) == [
         "name", "latest", "aliases", "tags", "last modified (UTC)", "type"
     ]  # fmt: skip
@@ -130,7 +130,7 @@ def test_selecting_a_row_opens_the_prompt(monkeypatch: pytest.MonkeyPatch, sqlit
     reg.create_prompt("zeta", "z", "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     at.text_input(key="prompts_search").input("zeta").run()
-    click_listed_prompt(at, "zeta")
+    click_row(at, "zeta")
     assert not at.exception
     assert at.query_params == {"prompt": "zeta"}
     assert titles(at) == ["zeta"]
@@ -140,10 +140,10 @@ def test_names_link_to_their_prompt_page(monkeypatch: pytest.MonkeyPatch, sqlite
     name = "a.b-c_d.v2"  # every character MLflow allows besides letters and digits
     PromptRegistry(sqlite_uri).create_prompt(name, "Hello", "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    data = prompt_list_data(at)
+    data = list_data(at)
     assert data is not None
     ((row),) = data["rows"]
-    assert row["name"] == name
+    assert row["label"] == name
     assert row["href"] == f"prompt?prompt={name}"  # relative to the app: any base path works
     page, _, query = row["href"].partition("?")
     open_page(at, page, **dict(parse_qsl(query)))  # where the link leads
@@ -156,7 +156,7 @@ def test_only_a_listed_prompt_is_opened(monkeypatch: pytest.MonkeyPatch, sqlite_
     reg.create_prompt("hidden", "Hello", "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     at.text_input(key="prompts_search").input("shown").run()
-    click_listed_prompt(at, "hidden")  # a name the list does not show (a forged report)
+    click_row(at, "hidden")  # a name the list does not show (a forged report)
     assert titles(at) == ["Prompts"]
 
 
@@ -167,11 +167,11 @@ def test_each_result_says_where_it_matched(
     _story(reg, "story")
     reg.create_prompt("chatty", (ChatMessage("user", "Tell the story of {{q}}"),), "first")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    assert "matched" not in prompt_list_frame(at).columns  # nothing searched, nothing to say
+    assert "matched" not in list_frame(at).columns  # nothing searched, nothing to say
 
     def matched(query: str) -> dict[str, str]:
         at.text_input(key="prompts_search").input(query).run()
-        frame = prompt_list_frame(at)
+        frame = list_frame(at)
         assert list(frame.columns)[:3] == ["name", "matched", "latest"]
         return dict(zip(listed(at), frame["matched"], strict=True))
 
@@ -198,21 +198,21 @@ def test_every_versions_text_is_searched_when_asked(
     reg.create_prompt("q", "other <script>alert(1)</script> words", "v1")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     at.text_input(key="prompts_search").input("first").run()
-    assert prompt_list_frame(at).empty  # the latest texts only, by default
+    assert list_frame(at).empty  # the latest texts only, by default
     at.toggle(key="prompts_every_version").set_value(True).run()
     assert listed(at) == ["p"]
-    assert list(prompt_list_frame(at)["matched"]) == ["text of v1: «first» words"]
+    assert list(list_frame(at)["matched"]) == ["text of v1: «first» words"]
     assert "every version's text searched" in at.caption[0].value
     body = at.get("html")[0].proto.body
     assert "text of v1" in body and "<mark>first</mark>" in body
     at.text_input(key="prompts_search").input("words").run()
-    matched = list(prompt_list_frame(at)["matched"])
+    matched = list(list_frame(at)["matched"])
     assert matched == ["text: second «words»", "text: …<script>alert(1)</script> «words»"]
     body = at.get("html")[0].proto.body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
     at.toggle(key="prompts_every_version").set_value(False).run()
     at.text_input(key="prompts_search").input("first").run()
-    assert prompt_list_frame(at).empty
+    assert list_frame(at).empty
     assert "every version" not in at.caption[0].value
 
 
@@ -230,7 +230,7 @@ def test_every_version_search_reads_the_registry_once_per_page_load(
     with count_requests() as first_search:
         at.text_input(key="prompts_search").input(f"{unique_name} alpha").run()
     assert listed(at) == [unique_name]
-    assert list(prompt_list_frame(at)["matched"]) == ["name · text of v1: «alpha» words"]
+    assert list(list_frame(at)["matched"]) == ["name · text of v1: «alpha» words"]
     # Every version of every prompt, in pages of 2,000 (the prompt list is the page's own).
     everything = reg.all_prompts()
     versions = sum(len(d.versions) for d in everything)
@@ -252,13 +252,13 @@ def test_more_than_1000_prompts_page_through(
 ) -> None:
     bulk_seed(Path(sqlite_uri.removeprefix("sqlite:///")), prompts=1050, versions=1)
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
-    assert len(prompt_list_frame(at)) == 1000
+    assert len(list_frame(at)) == 1000
     assert "page 1 of 2" in at.caption[0].value
     at.number_input(key="prompts_page").set_value(2).run()
-    frame = prompt_list_frame(at)
+    frame = list_frame(at)
     assert (len(frame), listed(at)[-1]) == (50, "bench-01049")
     at.text_input(key="prompts_search").input("team=team-3").run()
-    assert len(prompt_list_frame(at)) == 150
+    assert len(list_frame(at)) == 150
     assert not at.number_input  # one page left
 
 
@@ -278,7 +278,7 @@ def test_reruns_make_no_registry_request(
     assert typing.count == 0
     assert listed(at) == [unique_name]
     with count_requests() as opening:
-        click_listed_prompt(at, unique_name)
+        click_row(at, unique_name)
     assert titles(at) == [unique_name]
     assert opening.count == 2  # the prompt with all its versions, sent at once
     with count_requests() as browsing:
@@ -299,11 +299,14 @@ def test_deep_link_shows_the_version_and_the_history(
     _story(PromptRegistry(sqlite_uri), "story")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=2)
     assert titles(at) == ["story"]
-    versions = at.dataframe[0].value
-    assert list(versions["version"]) == [3, 2, 1]
+    versions = list_frame(at, "prompt_versions")
+    assert list(versions["version"]) == ["v3", "v2", "v1"]
     assert list(versions["commit message"]) == ["be brief", "add topic", "first"]
     assert [list(a) for a in versions["aliases"]] == [["champion"], ["production"], []]
     assert list(versions["author"])[2] == "ana@example.com"
+    data = list_data(at, "prompt_versions")
+    assert data is not None and data["selected"] == "2"  # the version shown is marked
+    assert data["rows"][1]["href"] == "prompt?prompt=story&version=2"
     markdown = " ".join(texts(at, "markdown"))
     assert "**Version 2**" in markdown
     assert ":violet-badge[production]" in markdown
@@ -332,8 +335,7 @@ def test_choosing_another_version(monkeypatch: pytest.MonkeyPatch, sqlite_uri: s
     at.selectbox(key="prompt_version_pick:story:3").set_value(1).run()
     assert at.query_params == {"prompt": "story", "version": "1"}
     assert "**Version 1**" in " ".join(texts(at, "markdown"))
-    at.session_state["prompt_versions:story:1"] = {"selection": {"rows": [1], "columns": []}}
-    at.run()
+    click_row(at, "2", "prompt_versions")  # a click on the v2 row
     assert at.query_params["version"] == "2"
     assert "**Version 2**" in " ".join(texts(at, "markdown"))
 

@@ -92,14 +92,6 @@ def show_picked_version(key: str) -> None:
         st.query_params["version"] = str(int(picked))
 
 
-def show_selected_row(key: str, versions: list[int]) -> None:
-    """Dataframe callback: show the version of the row selected in the table `key`, whose rows
-    are `versions` in order (one click, one rerun)."""
-    rows = st.session_state[key].selection.rows
-    if rows and rows[0] < len(versions):
-        st.query_params["version"] = str(versions[rows[0]])
-
-
 def queue_page(page: str, params: dict[str, str] | None = None) -> None:
     """Widget callback: open `page` with `params` as this rerun starts, before the page the
     click came from is drawn again (`follow_queued_page` switches)."""
