@@ -44,6 +44,13 @@ def _seed(registry: PromptRegistry, name: str) -> None:
     registry.commit_version(name, "Answer {{question}} briefly.", "third")
 
 
+def _bad_deploy(registry: PromptRegistry, history: AliasHistory, name: str) -> None:
+    """`_seed`, then production set on v1 and moved to v3 ("bad deploy"), both recorded."""
+    _seed(registry, name)
+    move_alias(registry, history, name, "production", 1, expected=None)
+    move_alias(registry, history, name, "production", 3, expected=1, reason="bad deploy")
+
+
 def _open(page: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=30)
     at.query_params.update(params)
@@ -180,9 +187,7 @@ def test_add_and_remove_an_alias_with_the_keyboard(
 def test_rollback_from_history_in_two_clicks(
     registry: PromptRegistry, history: AliasHistory, unique_name: str
 ) -> None:
-    _seed(registry, unique_name)
-    move_alias(registry, history, unique_name, "production", 1, expected=None)
-    move_alias(registry, history, unique_name, "production", 3, expected=1, reason="bad deploy")
+    _bad_deploy(registry, history, unique_name)
     at = _open("aliases", prompt=unique_name)
 
     _button(at, "Roll back production to v1").click()  # click 1
@@ -418,9 +423,7 @@ def test_history_chart_axis_has_no_repeated_labels(
 def test_roll_back_production_from_the_prompt_page(
     registry: PromptRegistry, history: AliasHistory, unique_name: str
 ) -> None:
-    _seed(registry, unique_name)
-    move_alias(registry, history, unique_name, "production", 1, expected=None)
-    move_alias(registry, history, unique_name, "production", 3, expected=1, reason="bad deploy")
+    _bad_deploy(registry, history, unique_name)
     move_alias(registry, history, unique_name, "champion", 2, expected=None)
     at = _open("prompt", prompt=unique_name)
     rollbacks = [unescape(b.label) for b in at.button if unescape(b.label).startswith("Roll back")]
