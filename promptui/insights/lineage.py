@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -148,9 +149,9 @@ class LineageReader:
             return Lineage(name)
         ids = list(experiments)
         query = _link_filter(name)
-        found_runs, found_models = self.registry.parallel(  # one round trip for both
-            f"Lineage of '{name}'",
-            lambda: list(
+
+        def read_runs() -> list[Any]:
+            return list(
                 self._paged(
                     f"Runs that used '{name}'",
                     lambda t: client.search_runs(
@@ -161,8 +162,10 @@ class LineageReader:
                         page_token=t,
                     ),
                 )
-            ),
-            lambda: list(
+            )
+
+        def read_models() -> list[Any]:
+            return list(
                 self._paged(
                     f"Logged models that used '{name}'",
                     lambda t: client.search_logged_models(
@@ -172,8 +175,12 @@ class LineageReader:
                         page_token=t,
                     ),
                 )
-            ),
-        )
+            )
+
+        # Both searches at once (one round trip of latency); each page keeps its own deadline.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="promptui-lineage") as pool:
+            runs_read, models_read = pool.submit(read_runs), pool.submit(read_models)
+            found_runs, found_models = runs_read.result(), models_read.result()
         runs = []
         for run in found_runs:
             versions = linked_versions(run.data.tags.get(LINK_TAG), name)

@@ -133,11 +133,6 @@ class RegistryConnection:
         """Run one MLflow operation within the deadline, translating MLflow's errors."""
         return self._call(what, fn, needs=needs)
 
-    def parallel(self, what: str, *fns: Callable[[], Any]) -> list[Any]:
-        """Run independent reads at once (one round trip of latency instead of one each),
-        within one deadline; their results in order. The first error raised is raised."""
-        return self._parallel(what, *fns)
-
     def _parallel(self, what: str, *fns: Callable[[], Any]) -> list[Any]:
         """Run independent requests at once (one round trip of latency), same deadline."""
 

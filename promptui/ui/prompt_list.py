@@ -46,7 +46,7 @@ def list_data(
         columns,
         rows,
         testid="prompt-list",
-        nowrap=("name", "latest", "last modified (UTC)", "type"),
+        nowrap=("latest", "last modified (UTC)", "type"),  # and the first column, always
     )
 
 
@@ -79,7 +79,7 @@ def versions_data(detail: PromptDetail, selected: int | None) -> dict[str, objec
         VERSION_COLUMNS,
         rows,
         testid="version-list",
-        nowrap=("version", "created (UTC)"),
+        nowrap=("created (UTC)",),  # and the first column, always
         selected=None if selected is None else str(selected),
         max_height_rem=17,
     )
