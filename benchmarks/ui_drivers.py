@@ -1,7 +1,7 @@
 """How benchmarks/ui_tasks.py does each task in promptui and in MLflow's own web UI.
 
 Every selector is in the block below: roles and labels first, anchored regexes where a label may
-change a little, test ids only where a widget has no role (Streamlit's table canvas, the alias
+change a little, test ids only where a widget has no role (the alias
 board, MLflow's icon-only copy button). A driver starts on its UI's prompt list, acts through
 an `Actor`, which counts clicks (a drag counts as one) and typed fields and waits by polling
 every 20 ms (Playwright's own waits back off to 500 ms, too coarse to time a task), and returns
@@ -34,7 +34,6 @@ PU_MESSAGE = re.compile(r"^Commit message")
 PU_NEW_VERSION = re.compile(r"^New version")
 PU_COMMIT = re.compile(r"^Commit( version)?$")
 PU_COMPARE = re.compile(r"^Compare\b")
-PU_ALIASES = re.compile(r"^Aliases")
 PU_USE_TAB = re.compile(r"^Use")
 PU_COPY = re.compile(r"^Copy")
 PU_CONFIRM = re.compile(r"^Confirm$")
@@ -198,13 +197,6 @@ def pu_edit(act: Actor, job: Job) -> None:
     shown(main.locator(PU_TEMPLATE_VIEW).filter(has_text=job.show))
 
 
-def _pu_board(act: Actor, job: Job) -> Locator:
-    main = pu_open(act, job.prompt)
-    act.click(main.get_by_role("link", name=PU_ALIASES))
-    shown(act.page.locator(PU_CHIP.format(alias=job.alias)), "the alias board")
-    return main
-
-
 def _pu_lane(act: Actor, version: int, alias: str = "") -> Locator:
     """A version's lane on the alias board, or the alias's chip in it."""
     lane = act.page.locator(PU_LANE.format(version=version))
@@ -212,7 +204,8 @@ def _pu_lane(act: Actor, version: int, alias: str = "") -> Locator:
 
 
 def pu_move(act: Actor, job: Job) -> None:
-    _pu_board(act, job)
+    """On the prompt page's short alias board (the aliases page has every version)."""
+    pu_open(act, job.prompt)
     act.drag(act.page.locator(PU_CHIP.format(alias=job.alias)), _pu_lane(act, job.versions[1]))
     shown(_pu_lane(act, job.versions[1], job.alias))
 

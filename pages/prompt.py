@@ -1,5 +1,5 @@
-"""Prompt: one prompt's versions, its aliases (protected ones can be rolled back from here), the
-selected version, how to use it, its tags."""
+"""Prompt: one prompt's versions, its aliases (moved on a short board, protected ones rolled back
+from here), the selected version, how to use it, its tags."""
 
 from promptui.startup import import_app_modules
 
@@ -11,7 +11,7 @@ from promptui.registry.errors import PromptUIError
 from promptui.registry.models import PromptDetail
 from promptui.ui import state
 from promptui.ui.alias_actions import AliasActions
-from promptui.ui.alias_controls import rollback_buttons
+from promptui.ui.alias_controls import rollback_buttons, short_board
 from promptui.ui.approvals import pending_requests
 from promptui.ui.auth import may
 from promptui.ui.feedback import md_escape, show_error
@@ -47,6 +47,7 @@ from promptui.ui.prompt_views import (
     version_name,
 )
 from promptui.ui.reads import prompt_or_stop
+from promptui.ui.select_keys import labelled_key
 
 page_setup("Prompt")
 name = st.query_params.get("prompt", "").strip()
@@ -100,6 +101,8 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
         )
     download_prompt(detail, key="prompt_download")
 
+short_board(detail, alias_actions, selected.version, readonly=why_not_edit)
+
 st.subheader("Versions")
 clicked = version_list(detail, selected.version, key="prompt_versions")
 if clicked is not None and clicked != selected.version:  # reported without its callback
@@ -107,12 +110,13 @@ if clicked is not None and clicked != selected.version:  # reported without its 
     st.rerun()
 
 c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
-picker_key = f"prompt_version_pick:{name}:{selected.version}"
+choices = {v.version: version_choice(detail, v.version) for v in detail.versions}
+picker_key = labelled_key(f"prompt_version_pick:{name}:{selected.version}", choices.values())
 c1.selectbox(
     "Version",
-    [v.version for v in detail.versions],
+    list(choices),
     index=index,
-    format_func=lambda n: version_choice(detail, n),
+    format_func=choices.__getitem__,
     key=picker_key,
     on_change=show_picked_version,
     args=(picker_key,),

@@ -298,3 +298,45 @@ def test_history_chart_colours_stay_with_their_versions(
         for b in shown[i + 1 :]:
             apart = a[3] <= b[2] or b[3] <= a[2] or a[5] <= b[4] or b[5] <= a[4]
             assert apart, (a, b)
+
+
+@pytest.mark.browser
+def test_drag_on_the_prompt_page_board(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    registry = PromptRegistry(mlflow_server.url)
+    _versions(registry, unique_name, 3)
+    registry.commit_version(unique_name, "Answer {{question}} (4).", PAYLOAD)
+    history = AliasHistory(registry)
+    move_alias(registry, history, unique_name, "champion", 1, expected=None, user="setup")
+    move_alias(registry, history, unique_name, "production", 2, expected=None, user="setup")
+
+    page.goto(f"{app.url}/prompt?prompt={unique_name}")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name=unique_name)).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    lane = {v: main.locator(f"[data-testid='alias-lane'][data-version='{v}']") for v in (1, 2, 4)}
+    expect(lane[4]).to_contain_text(PAYLOAD)  # the newest version's message, as text
+    assert main.locator("[data-testid='alias-lane'][data-version='3']").count() == 0
+
+    _drag(page, lane[1].locator("[data-alias='champion']"), lane[4])  # unprotected: at once
+    expect(lane[4].locator("[data-alias='champion']")).to_be_visible()
+    expect(main.get_by_text(re.compile("'champion' now points to v4"))).to_be_visible()
+    assert _mlflow_alias(mlflow_server.url, unique_name, "champion") == 4
+    expect(lane[1]).to_be_visible()  # kept after the move: it can be dragged back
+    wait_idle(page)
+
+    _drag(page, lane[2].locator("[data-alias='production']"), lane[4])  # protected: confirm
+    _confirm(page, "ship v4")
+    expect(lane[4].locator("[data-alias='production']")).to_be_visible()
+    assert _mlflow_alias(mlflow_server.url, unique_name, "production") == 4
+    newest = history.events(unique_name)[0]
+    assert (newest.alias, newest.from_version, newest.reason) == ("production", 2, "ship v4")
+    wait_idle(page)
+
+    # The version picker's labels name aliases, so the moves changed them: picking works still.
+    main.get_by_role("combobox", name="Version").click()
+    page.get_by_role("option", name="v3", exact=True).click()
+    expect(main.get_by_text("Version 3", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert page.evaluate("window.__xss") is None

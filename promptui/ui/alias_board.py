@@ -3,7 +3,8 @@
 The component is inline HTML/CSS/JS (no build step). The lanes wrap onto more rows as needed;
 the remove area stays beside them, on the first row, however many versions there are. It
 redraws itself from `data` on every call, sets all user text with `textContent`, and reports a
-drop as the trigger value `move = {alias, from, to}` (`to` is null for the remove area).
+drop as the trigger value `move = {alias, from, to, at}` (`to` is null for the remove area, `at`
+tells two drops apart).
 Keyboard users get the same moves through `alias_controls.keyboard_moves` (selects and
 buttons), which AppTest can drive too.
 """
@@ -81,7 +82,7 @@ export default function (component) {
       const move = dragged;
       dragged = null;
       if (!move || move.from === to) return;
-      setTriggerValue("move", { alias: move.alias, from: move.from, to: to });
+      setTriggerValue("move", { alias: move.alias, from: move.from, to: to, at: Date.now() });
     });
   };
   // The lanes wrap among themselves; the remove area stays beside them on the first row.
@@ -153,14 +154,27 @@ def age_label(when: datetime, now: datetime | None = None) -> str:
     return f"{seconds // 86400} d ago"
 
 
+def lanes_in_use(detail: PromptDetail, selected: int | None = None) -> list[int]:
+    """The versions a short board shows (the prompt page's): each version an alias points at,
+    the newest and the `selected` one, newest first. Pure."""
+    wanted = {int(v) for v in detail.aliases.values()}
+    if detail.latest is not None:
+        wanted.add(detail.latest.version)
+    if selected is not None:
+        wanted.add(selected)
+    return [v.version for v in detail.versions if v.version in wanted]
+
+
 def board_data(
     detail: PromptDetail,
     protected: Collection[str],
     now: datetime | None = None,
     *,
     readonly: str | None = None,
+    versions: Collection[int] | None = None,
 ) -> dict[str, Any]:
-    """What the component draws: lanes (newest version first) with their alias chips."""
+    """What the component draws: lanes (newest version first) with their alias chips; only the
+    lanes of `versions` when given (an alias on a version left out is not drawn)."""
     newest = detail.latest.version if detail.latest else None
     by_version: dict[int, list[str]] = {}
     for alias, version in detail.aliases.items():
@@ -177,6 +191,7 @@ def board_data(
             ],
         }
         for v in detail.versions
+        if versions is None or v.version in versions
     ]
     data: dict[str, Any] = {"prompt": detail.name, "lanes": lanes}
     if readonly is not None:  # the reason the chips do not move
@@ -206,6 +221,10 @@ def parse_move(raw: object) -> tuple[str, int, int | None] | None:
     return alias, frm, to  # type: ignore[return-value]
 
 
+def _drop_id(raw: object) -> str:
+    return repr(sorted(raw.items(), key=str)) if isinstance(raw, Mapping) else repr(raw)
+
+
 def alias_board(
     detail: PromptDetail,
     protected: Collection[str],
@@ -213,19 +232,30 @@ def alias_board(
     key: str,
     on_move: Callable[[str, int, int | None], None],
     readonly: str | None = None,
-) -> None:
-    """Draw the board; a drop calls `on_move(alias, from, to)` as a widget callback, before the
-    page runs again (so the page runs once, after the move). With `readonly` (the reason), the
-    chips are shown and cannot be dragged."""
+    versions: Collection[int] | None = None,
+) -> tuple[str, int, int | None] | None:
+    """Draw the board (only the lanes of `versions` when given); a drop calls
+    `on_move(alias, from, to)` as a widget callback, before the page runs again (so the page
+    runs once, after the move). With `readonly` (the reason), the chips are shown and cannot be
+    dragged. Returns a move reported when no callback ran (a value set in session_state, as
+    tests do), else None. No request."""
+
+    done = f"{key}:done"  # the last drop acted on (each drop carries its own time)
 
     def dropped() -> None:
-        move = parse_move((st.session_state.get(key) or {}).get("move"))
-        if move is not None:
+        raw = (st.session_state.get(key) or {}).get("move")
+        if (move := parse_move(raw)) is not None:
+            st.session_state[done] = _drop_id(raw)
             on_move(*move)
 
-    _component()(
+    result = _component()(
         key=key,
-        data=board_data(detail, protected, readonly=readonly),
+        data=board_data(detail, protected, readonly=readonly, versions=versions),
         on_move_change=dropped,
         height="content",
     )
+    raw = getattr(result, "move", None)
+    if readonly is not None or raw is None or _drop_id(raw) == st.session_state.get(done):
+        return None
+    st.session_state[done] = _drop_id(raw)
+    return parse_move(raw)

@@ -1,5 +1,5 @@
-"""Alias moves without the board: the keyboard panel, the "move back" buttons, and the prompt
-page's "Roll back" buttons for protected aliases.
+"""Alias moves beside the board: the keyboard panel, the "move back" buttons, the prompt page's
+"Roll back" buttons for protected aliases, and the prompt page's short board.
 
 The keyboard panel's selects and its button sit in one `st.form`: choosing an alias or a version
 does not rerun the page, and the values are read together when Move is pressed, so what the
@@ -18,6 +18,7 @@ from promptui.registry.models import PromptDetail
 from promptui.registry.validation import check_alias
 from promptui.ui import state
 from promptui.ui.alias_actions import AliasActions, MoveRequest
+from promptui.ui.alias_board import alias_board, lanes_in_use
 from promptui.ui.alias_history_view import load_history
 from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.insights import gated_aliases
@@ -177,3 +178,36 @@ def _roll_back(actions: AliasActions, name: str, alias: str) -> None:
         )
         return
     actions.submit(MoveRequest(name, alias, offer.current, offer.target, offer.reason))
+
+
+def short_board(
+    detail: PromptDetail, actions: AliasActions, shown: int, *, readonly: str | None = None
+) -> None:
+    """The prompt page's alias board: the lanes of the versions aliases are on, the newest, the
+    `shown` one and those an alias left from this board in this session (so a move can be
+    dragged back). Nothing without aliases. Moves go through `actions` (protected ones to the
+    confirm step). No request while drawn."""
+    if not detail.aliases:
+        return
+    left: set[int] = st.session_state.setdefault(f"prompt_board_left:{detail.name}", set())
+
+    def move(alias: str, frm: int, to: int | None) -> None:
+        left.add(frm)
+        actions.submit(MoveRequest(detail.name, alias, frm, to))
+
+    st.caption(
+        "Drag an alias onto another version, or onto the remove area. Every version, new "
+        "aliases and the history are on the aliases page."
+    )
+    known = {v.version for v in detail.versions}
+    moved = alias_board(
+        detail,
+        protected_aliases(),
+        key="prompt_board",
+        versions={*lanes_in_use(detail, shown), *(left & known)},
+        on_move=move,
+        readonly=readonly,
+    )
+    if moved is not None:  # reported without its callback
+        move(*moved)
+        st.rerun()
