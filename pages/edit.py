@@ -29,6 +29,7 @@ from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.layout import page_setup
 from promptui.ui.nav import open_editor, open_prompt, query_version
 from promptui.ui.reads import prompt_or_stop
+from promptui.ui.select_keys import labelled_key
 
 page_setup("Create / edit")
 name = st.query_params.get("prompt", "").strip() or None
@@ -146,14 +147,18 @@ if draft is None and start_from.problem:
 if draft is None:
     draft = put_draft(name, draft_from_version(start_from, latest=detail.latest.version))
 base = detail.version(draft.base_version or 0) or draft.base or detail.latest
-numbers = [v.version for v in detail.versions]
+starts = {
+    v.version: f"v{v.version}" + (" (latest)" if v is detail.latest else "")
+    for v in detail.versions
+}
+numbers = list(starts)
 
 start = st.selectbox(
     "Start from",
     numbers,
     index=numbers.index(base.version) if base.version in numbers else 0,
-    format_func=lambda n: f"v{n}" + (" (latest)" if n == detail.latest.version else ""),
-    key=f"edit_start:{name}:{base.version}",
+    format_func=starts.__getitem__,
+    key=labelled_key(f"edit_start:{name}:{base.version}", starts.values()),
     help="Choosing another version asks before it replaces changes you made.",
 )
 if start != base.version:

@@ -110,3 +110,10 @@ def click_row(at: AppTest, row_id: str, key: str = "prompts_table") -> AppTest:
     number in a prompt's versions), as its component reports it, then the run."""
     at.session_state[key] = {"open": row_id}
     return at.run()
+
+
+def select(at: AppTest, key: str) -> Any:
+    """The select keyed `key` plus the digest of its labels (`promptui.ui.select_keys`)."""
+    found = [s for s in at.selectbox if str(s.key).rsplit(":", 1)[0] == key]
+    assert len(found) == 1, f"{len(found)} selects keyed {key!r}: {[s.key for s in at.selectbox]}"
+    return found[0]

@@ -12,6 +12,7 @@ from tests.apptest_util import (
     fresh_streamlit_caches,
     list_frame,
     open_page,
+    select,
     start_app,
     texts,
     titles,
@@ -315,7 +316,7 @@ def test_opening_another_version_asks_before_replacing_a_draft(
     reg.create_prompt("p", "one", "first")
     reg.commit_version("p", "two", "second")
     at = open_page(start_app(monkeypatch, sqlite_uri), "edit", prompt="p")
-    at.selectbox(key="edit_start:p:2").set_value(1).run()  # untouched draft: just switches
+    select(at, "edit_start:p:2").set_value(1).run()  # untouched draft: just switches
     at.switch_page("pages/edit.py").run()
     assert at.text_area(key="edit_w:p:text").value == "one"
     at.text_area(key="edit_w:p:text").input("one, edited").run()

@@ -21,6 +21,7 @@ from tests.apptest_util import (
     list_frame,
     open_page,
     open_tab,
+    select,
     start_app,
     templates,
     texts,
@@ -283,7 +284,7 @@ def test_reruns_make_no_registry_request(
     assert opening.count == 2  # the prompt with all its versions, sent at once
     with count_requests() as browsing:
         at.switch_page("pages/prompt.py")
-        at.selectbox(key=f"prompt_version_pick:{unique_name}:3").set_value(1).run()
+        select(at, f"prompt_version_pick:{unique_name}:3").set_value(1).run()
         open_tab(at, unique_name, "Try it")
         at.text_area(key=f"prompt_try:{unique_name}:question").input("why?").run()
     assert browsing.count == 0
@@ -332,7 +333,7 @@ def test_choosing_another_version(monkeypatch: pytest.MonkeyPatch, sqlite_uri: s
     _story(PromptRegistry(sqlite_uri), "story")
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story")
     assert "**Version 3**" in " ".join(texts(at, "markdown"))
-    at.selectbox(key="prompt_version_pick:story:3").set_value(1).run()
+    select(at, "prompt_version_pick:story:3").set_value(1).run()
     assert at.query_params == {"prompt": "story", "version": "1"}
     assert "**Version 1**" in " ".join(texts(at, "markdown"))
     click_row(at, "2", "prompt_versions")  # a click on the v2 row
@@ -368,7 +369,7 @@ def test_use_this_prompt_gives_uris_and_snippet(
     snippet = next(c for c in codes if c.startswith("import mlflow"))
     assert 'load_prompt("prompts:/story@production")' in snippet
     assert 'prompt.format(question="<question>", topic="<topic>")' in snippet
-    picker = at.selectbox(key="prompt_snippet:story")
+    picker = select(at, "prompt_snippet:story")
     assert picker.options == ["production (now v2)", "champion (now v3)", "v3", "v2", "v1"]
     picker.set_value("v1").run()
     codes = texts(at, "code")
@@ -376,7 +377,7 @@ def test_use_this_prompt_gives_uris_and_snippet(
     snippet = next(c for c in codes if c.startswith("import mlflow"))
     assert 'load_prompt("prompts:/story/1")' in snippet
     assert 'prompt.format(question="<question>")' in snippet  # v1's variables, not v2's
-    at.selectbox(key="prompt_snippet:story").set_value("champion").run()
+    select(at, "prompt_snippet:story").set_value("champion").run()
     assert "prompts:/story@champion" in texts(at, "code")
 
 
@@ -500,7 +501,7 @@ def test_one_version_prompt_offers_no_compare_and_the_picker_names_aliases(
     assert not [label for label in labels if label.startswith("Compare ")]
     _story(reg, "story")
     open_page(at, "prompt", prompt="story")
-    assert at.selectbox(key="prompt_version_pick:story:3").options == [
+    assert select(at, "prompt_version_pick:story:3").options == [
         "v3 · champion · latest",
         "v2 · production",
         "v1",

@@ -16,6 +16,7 @@ from promptui.templates import render
 from promptui.ui import state
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.nav import PROMPT_PAGE, prompt_params
+from promptui.ui.select_keys import labelled_key
 from promptui.ui.template_html import template_html
 
 AVATAR_ROLES = ("system", "user", "assistant")  # roles Streamlit's chat message draws
@@ -169,14 +170,18 @@ def snippet_choices(detail: PromptDetail) -> list[str]:
 def use_this_prompt(detail: PromptDetail, version: PromptVersion, key: str) -> None:
     """A `load_prompt` snippet for the alias or version the person picks (default: production
     when it exists, else the selected version), and the URI of each."""
-    choices = snippet_choices(detail)
+    labels = {
+        c: f"{c} (now v{detail.aliases[c]})" if c in detail.aliases else c
+        for c in snippet_choices(detail)
+    }
+    choices = list(labels)
     default = "production" if "production" in detail.aliases else f"v{version.version}"
     picked = st.selectbox(
         "Load",
         choices,
         index=choices.index(default) if default in choices else 0,
-        key=f"{key}:{detail.name}",
-        format_func=lambda c: f"{c} (now v{detail.aliases[c]})" if c in detail.aliases else c,
+        key=labelled_key(f"{key}:{detail.name}", labels.values()),
+        format_func=labels.__getitem__,
         width=320,
     )
     if picked.startswith("v") and picked[1:].isdigit() and picked not in detail.aliases:
