@@ -3,8 +3,9 @@
 Opening or reloading a page reads the prompts it shows afresh (a prompt: two requests); widget
 reruns within that page load reuse what it read, so typing or clicking never calls the registry.
 The prompt list is shared by every session for `LIST_MAX_AGE_S` seconds and re-read when a
-browser session starts (a reload). Writes forget everything read. When a read fails, the last
-good read is kept for the page to show, labelled with its age, never as current.
+browser session starts (a reload); page loads that arrive during a read share it. Writes forget
+everything read. When a read fails, the last good read is kept for the page to show, labelled
+with its age, never as current.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from promptui.insights.lineage import Lineage, LineageReader, LinkedTrace
 from promptui.registry.credentials import Credentials
 from promptui.registry.models import PromptDetail, PromptSummary
 from promptui.registry.service import PromptRegistry
+from promptui.ui.single_flight import SingleFlight
 
 T = TypeVar("T")
 LIST_MAX_AGE_S = 10.0
@@ -56,6 +58,8 @@ class _Shared:
         self.lock = threading.Lock()
         self.lists: dict[str, Read[list[PromptSummary]]] = {}
         self.last_good: OrderedDict[tuple[str, str], Read[Any]] = OrderedDict()
+        # Page loads that arrive while the list is being read share that read.
+        self.list_reads: SingleFlight[list[PromptSummary]] = SingleFlight()
 
     def remember(self, key: tuple[str, str], read: Read[Any]) -> None:
         with self.lock:
@@ -145,7 +149,8 @@ def _read(kind: str, name: str, fetch: Callable[[], T]) -> T:
 
 def list_prompts() -> list[PromptSummary]:
     """All prompts (one request per 1,000), at most `LIST_MAX_AGE_S` old, re-read when a
-    browser session starts; reused within a page load."""
+    browser session starts; reused within a page load. Sessions that ask while a read is
+    under way share it."""
     key = f"{default_tracking_uri()} {_who()}"
     shared = _shared()
     fresh_session = "state_seen_list" not in st.session_state
@@ -155,6 +160,9 @@ def list_prompts() -> list[PromptSummary]:
             cached = shared.lists.get(key)
         if cached is not None and cached.age_s <= LIST_MAX_AGE_S and not fresh_session:
             return cached.value
+        return shared.list_reads.read(key, read_list, wait_s=3 * registry().timeout_s)
+
+    def read_list() -> list[PromptSummary]:
         value = registry().list_prompts()
         with shared.lock:
             shared.lists[key] = Read(value, datetime.now(tz=UTC))
