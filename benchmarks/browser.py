@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/browser.py [--prompts 1000] [--versions 20] [--
 Cold start: `streamlit run` process start → the home page's prompt count rendered.
 Page switch: a click on "Prompts" in the sidebar → the prompts page's heading and list rendered
 and the script finished. Memory: resident set of the Streamlit server (with any children) after
-`--sessions` browser contexts each opened the prompts page.
+`--sessions` browser contexts each opened the prompts page, one after another (all kept open).
 """
 
 from __future__ import annotations
@@ -88,10 +88,11 @@ def measure(browser: Browser, mlflow_url: str, workdir: Path, prompts: int, sess
         contexts = [
             browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(sessions)
         ]
-        tabs = [context.new_page() for context in contexts]
-        for tab in tabs:
+        # One after another, each drawn before the next opens: this measures memory, and ten
+        # Chromium tabs loading at once on the same 2 CPUs starve the server they measure.
+        for context in contexts:
+            tab = context.new_page()
             tab.goto(f"{app.url}/prompts")
-        for tab in tabs:
             _rendered_prompts(tab)
         many_sessions = rss_mib(app.proc.pid)
         for context in contexts:
