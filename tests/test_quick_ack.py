@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from mlflow.utils import request_utils
+from urllib3 import connectionpool
 
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry, quick_ack
@@ -68,4 +69,32 @@ def test_quick_ack_leaves_other_sockets_alone() -> None:
 
 def test_install_is_idempotent() -> None:
     assert quick_ack.install() == quick_ack.install() == hasattr(socket, "TCP_QUICKACK")
-    assert quick_ack.installed() == hasattr(socket, "TCP_QUICKACK")
+    assert quick_ack.installed()
+
+
+def test_a_connection_idle_past_the_limit_is_not_reused(
+    mlflow_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn closes a kept-alive connection after 5 s idle: a request sent on it at that
+    moment would fail, so after `IDLE_LIMIT_S` the pool opens a new connection."""
+    host, port = mlflow_server.url.split("//")[1].split(":")
+    pool = connectionpool.HTTPConnectionPool(host, int(port), maxsize=1)
+    pool.ConnectionCls = quick_ack.QuickAckHTTPConnection
+    now = [1000.0]
+    monkeypatch.setattr(quick_ack.time, "monotonic", lambda: now[0])
+    ports: list[int] = []  # the local port of the connection each response came on
+    real = quick_ack.quick_ack
+
+    def spy(sock: socket.socket) -> None:
+        ports.append(sock.getsockname()[1])
+        real(sock)
+
+    monkeypatch.setattr(quick_ack, "quick_ack", spy)
+    with pool:
+        assert pool.request("GET", "/health").status == 200
+        now[0] += quick_ack.IDLE_LIMIT_S - 0.5
+        assert pool.request("GET", "/health").status == 200
+        now[0] += quick_ack.IDLE_LIMIT_S + 0.5
+        assert pool.request("GET", "/health").status == 200
+    assert ports[0] == ports[1]  # kept alive and reused
+    assert ports[2] != ports[1]  # idle too long: a new connection

@@ -10,9 +10,12 @@ the same request on a new connection.
 
 `install()` makes the HTTP connections of this process (urllib3's, which MLflow's client uses)
 set `TCP_QUICKACK` each time they wait for a response: the head is acknowledged at once and the
-body follows at once (about 11 ms a request here, `benchmarks/request_cost.py`). On systems
-without `TCP_QUICKACK` (macOS, Windows) nothing changes. Servers that set `TCP_NODELAY` see one
-more acknowledgement packet per response, nothing else.
+body follows at once (about 15 ms a request here, `benchmarks/request_cost.py`). On systems
+without `TCP_QUICKACK` (macOS, Windows) only the idle limit below applies. Servers that set
+`TCP_NODELAY` see one more acknowledgement packet per response, nothing else.
+
+The same connections are not reused after `IDLE_LIMIT_S` seconds idle, so a request is never
+sent on a connection the server is closing at that moment.
 """
 
 from __future__ import annotations
@@ -20,11 +23,16 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from typing import Any
 
 from urllib3 import connection, connectionpool
 
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+# uvicorn, `mlflow server`'s default, closes a kept-alive connection after 5 s idle; a request
+# sent on it at that moment fails ("Remote end closed connection without response"), and
+# promptui's calls do not retry. A connection idle for longer than this is not reused.
+IDLE_LIMIT_S = 4.0
 _lock = threading.Lock()
 
 
@@ -37,32 +45,45 @@ def quick_ack(sock: Any) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
 
 
-class QuickAckHTTPConnection(connection.HTTPConnection):
+class _QuickAck:
+    """What both connection classes add: the quick acknowledgement, and no reuse of a
+    connection idle for longer than `IDLE_LIMIT_S`."""
+
+    _idle_since: float | None = None
+
+    def getresponse(self) -> Any:
+        quick_ack(self.sock)  # type: ignore[attr-defined]
+        response = super().getresponse()  # type: ignore[misc]
+        self._idle_since = time.monotonic()
+        return response
+
+    @property
+    def is_connected(self) -> bool:
+        """False once the connection has been idle for `IDLE_LIMIT_S` (the pool then opens a
+        new one), else urllib3's own check."""
+        idle = self._idle_since
+        if idle is not None and time.monotonic() - idle > IDLE_LIMIT_S:
+            return False
+        return bool(super().is_connected)  # type: ignore[misc]
+
+
+class QuickAckHTTPConnection(_QuickAck, connection.HTTPConnection):
     """urllib3's HTTP connection, acknowledging each response at once."""
 
-    def getresponse(self) -> Any:  # type: ignore[override]
-        quick_ack(self.sock)
-        return super().getresponse()
 
-
-class QuickAckHTTPSConnection(connection.HTTPSConnection):
+class QuickAckHTTPSConnection(_QuickAck, connection.HTTPSConnection):
     """urllib3's HTTPS connection, acknowledging each response at once."""
-
-    def getresponse(self) -> Any:  # type: ignore[override]
-        quick_ack(self.sock)
-        return super().getresponse()
 
 
 def install() -> bool:
-    """Make urllib3's connection pools of this process open quick-acknowledging connections
-    (connections already open stay as they are). Idempotent; returns whether it applies here
-    (False where the system has no `TCP_QUICKACK`). No request."""
-    if _QUICKACK is None:
-        return False
+    """Make urllib3's connection pools of this process open these connections (connections
+    already open stay as they are). Idempotent; returns whether the quick acknowledgement
+    applies here (False where the system has no `TCP_QUICKACK`: the idle limit still does).
+    No request."""
     with _lock:
         connectionpool.HTTPConnectionPool.ConnectionCls = QuickAckHTTPConnection
         connectionpool.HTTPSConnectionPool.ConnectionCls = QuickAckHTTPSConnection
-    return True
+    return _QUICKACK is not None
 
 
 def installed() -> bool:
