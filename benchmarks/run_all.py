@@ -34,6 +34,7 @@ from benchmarks import (
     list_prompts,
     one_prompt,
     prompts_page,
+    request_cost,
     ui_tasks,
 )
 from benchmarks.common import Row, load_average, machine, markdown_table, seeded_server
@@ -66,8 +67,10 @@ def registry_rows(
     the memory figure and the alias moves."""
     _log(f"seeding {prompts:,} x {versions} and starting mlflow server")
     with seeded_server(workdir / "mlflow", prompts, versions) as server:
+        _log("request cost")
+        rows = request_cost.run(server.url, FIRST_PROMPT, 4 * runs)
         _log("list page data")
-        rows = list_prompts.run(server.url, prompts, naive=full)
+        rows += list_prompts.run(server.url, prompts, naive=full)
         _log("one prompt")
         rows += one_prompt.run(server.url, FIRST_PROMPT, versions, prompts, runs)
         _log("prompts page")
