@@ -98,3 +98,22 @@ def test_a_connection_idle_past_the_limit_is_not_reused(
         assert pool.request("GET", "/health").status == 200
     assert ports[0] == ports[1]  # kept alive and reused
     assert ports[2] != ports[1]  # idle too long: a new connection
+
+
+def test_only_plain_http_connections_have_an_idle_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new HTTPS connection costs a TLS handshake: those are kept however long idle."""
+    now = [1000.0]
+    monkeypatch.setattr(quick_ack.time, "monotonic", lambda: now[0])
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        for cls, reused in (
+            (quick_ack.QuickAckHTTPConnection, False),
+            (quick_ack.QuickAckHTTPSConnection, True),
+        ):
+            conn = cls("127.0.0.1", server.getsockname()[1])
+            conn.sock = socket.create_connection(server.getsockname())
+            accepted, _ = server.accept()
+            with conn.sock, accepted:
+                conn._idle_since = now[0]
+                assert conn.is_connected
+                now[0] += quick_ack.IDLE_LIMIT_S + 1
+                assert conn.is_connected == reused, cls

@@ -14,7 +14,7 @@ body follows at once (about 15 ms a request here, `benchmarks/request_cost.py`).
 without `TCP_QUICKACK` (macOS, Windows) only the idle limit below applies. Servers that set
 `TCP_NODELAY` see one more acknowledgement packet per response, nothing else.
 
-The same connections are not reused after `IDLE_LIMIT_S` seconds idle, so a request is never
+Plain HTTP connections are not reused after `IDLE_LIMIT_S` seconds idle, so a request is never
 sent on a connection the server is closing at that moment.
 """
 
@@ -50,6 +50,7 @@ class _QuickAck:
     connection idle for longer than `IDLE_LIMIT_S`."""
 
     _idle_since: float | None = None
+    idle_limit_s: float | None = IDLE_LIMIT_S
 
     def getresponse(self) -> Any:
         quick_ack(self.sock)  # type: ignore[attr-defined]
@@ -59,10 +60,10 @@ class _QuickAck:
 
     @property
     def is_connected(self) -> bool:
-        """False once the connection has been idle for `IDLE_LIMIT_S` (the pool then opens a
+        """False once the connection has been idle for `idle_limit_s` (the pool then opens a
         new one), else urllib3's own check."""
-        idle = self._idle_since
-        if idle is not None and time.monotonic() - idle > IDLE_LIMIT_S:
+        idle, limit = self._idle_since, self.idle_limit_s
+        if idle is not None and limit is not None and time.monotonic() - idle > limit:
             return False
         return bool(super().is_connected)  # type: ignore[misc]
 
@@ -72,7 +73,11 @@ class QuickAckHTTPConnection(_QuickAck, connection.HTTPConnection):
 
 
 class QuickAckHTTPSConnection(_QuickAck, connection.HTTPSConnection):
-    """urllib3's HTTPS connection, acknowledging each response at once."""
+    """urllib3's HTTPS connection, acknowledging each response at once. Kept alive however long
+    it is idle: a new one costs a TLS handshake, and servers behind HTTPS usually sit behind a
+    proxy that keeps connections for a minute or more."""
+
+    idle_limit_s = None
 
 
 def install() -> bool:
