@@ -102,7 +102,10 @@ def test_deep_link_and_user_html_shown_as_text_in_every_view(
     # The first page this server ever serves is a deep link to version 1.
     page.goto(f"{app.url}/prompt?prompt={unique_name}&version=1")
     expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
-    expect(page.get_by_text(f"first {PAYLOAD}")).to_be_visible()
+    # The commit message, as text: in the versions list, the version's header and the alias board.
+    expect(page.get_by_role("cell", name=f"first {PAYLOAD}")).to_be_visible()
+    expect(page.get_by_label("Alias board").get_by_text(f"first {PAYLOAD}")).to_be_visible()
+    expect(page.get_by_text(f"first {PAYLOAD}")).to_have_count(3)
     expect(template_view(page, "Hello {{name}}").first).to_contain_text(PAYLOAD)
     page.get_by_role("tab", name="Try it").click()
     page.get_by_label("name", exact=True).fill('<img src=x onerror="window.__xss=3">')
