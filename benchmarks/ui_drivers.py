@@ -23,19 +23,18 @@ T = TypeVar("T")
 # --- promptui (Streamlit) -------------------------------------------------------------------
 PU_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PU_WIDGET_CODE = "html[data-pu-widget-code]"  # set once the widgets' code is fetched (or not)
-PU_MAIN, PU_SIDEBAR, PU_CODE = "stMain", "stSidebar", "stCode"
+PU_MAIN, PU_SIDEBAR = "stMain", "stSidebar"
 PU_LIST_ROW = "[data-testid='prompt-list'] tbody tr"  # the prompts list (promptui's own id)
 PU_SEARCH = re.compile(r"^Search prompts")
 PU_CREATE = re.compile(r"^Create prompt$")
 PU_NAME = re.compile(r"^Name$")
-PU_CHAT = re.compile(r"^Chat")
+PU_CREATE_CHAT = re.compile(r"^Create chat prompt$")
 PU_TEMPLATE = re.compile(r"^Template$")
 PU_MESSAGE = re.compile(r"^Commit message")
 PU_NEW_VERSION = re.compile(r"^New version")
 PU_COMMIT = re.compile(r"^Commit( version)?$")
 PU_COMPARE = re.compile(r"^Compare\b")
-PU_USE_TAB = re.compile(r"^Use")
-PU_COPY = re.compile(r"^Copy")
+PU_COPY_PRODUCTION = re.compile(r"^Copy code to load production$")
 PU_CONFIRM = re.compile(r"^Confirm$")
 PU_ONE_FOUND = re.compile(r"\b1 of [\d,]+ prompts")
 PU_DIFF = ".pu-diff"  # the compare page's diff (promptui's own class)
@@ -222,9 +221,8 @@ def pu_rollback(act: Actor, job: Job) -> None:
 
 def pu_create_chat(act: Actor, job: Job) -> None:
     main = act.page.get_by_test_id(PU_MAIN)
-    act.click(main.get_by_role("button", name=PU_CREATE))
+    act.click(main.get_by_role("button", name=PU_CREATE_CHAT))  # a system and a user message
     act.type(main.get_by_role("textbox", name=PU_NAME), job.prompt)
-    act.click(main.get_by_role("radio", name=PU_CHAT))  # a system and a user message to fill
     for i, (_role, content) in enumerate(job.messages, start=1):
         act.type(main.get_by_role("textbox", name=rx(PU_CONTENT, i=i)), content)
     act.type(main.get_by_role("textbox", name=PU_MESSAGE), job.message)
@@ -244,12 +242,10 @@ def pu_search(act: Actor, job: Job) -> None:
 
 
 def pu_copy(act: Actor, job: Job) -> None:
+    """The prompt page's copy button loads production's snippet (the "Use this prompt" tab
+    has every alias and version)."""
     main = pu_open(act, job.prompt)
-    act.click(main.get_by_role("tab", name=PU_USE_TAB))  # opens on production's snippet
-    code = main.get_by_test_id(PU_CODE).filter(has_text="load_prompt").filter(has_text=job.show)
-    shown(code)
-    code.first.hover()
-    act.click(code.first.get_by_role("button", name=PU_COPY))
+    act.click(main.get_by_role("button", name=PU_COPY_PRODUCTION))
     act.clipboard_has(job.show)
 
 

@@ -36,6 +36,7 @@ from promptui.ui.prompt_views import (
     alias_links,
     ask_delete,
     compare_base,
+    copy_load_code,
     delete_dialog,
     show_settings,
     show_template,
@@ -99,6 +100,7 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
             icon=":material/difference:",
             query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
         )
+    copy_load_code(detail, selected, key="prompt_copy_code")
     download_prompt(detail, key="prompt_download")
 
 short_board(detail, alias_actions, selected.version, readonly=why_not_edit)

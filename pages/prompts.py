@@ -12,6 +12,7 @@ from promptui.registry.errors import PromptUIError
 from promptui.search import search, terms, version_texts
 from promptui.tables import page_count, page_of
 from promptui.ui import state
+from promptui.ui.editor import start_new_prompt
 from promptui.ui.feedback import show_error
 from promptui.ui.layout import page_setup
 from promptui.ui.nav import EDIT_PAGE, open_prompt, queue_page
@@ -33,7 +34,7 @@ if not prompts:
     st.info(
         "This registry holds no prompts yet. Create one, or load the demo prompts to look around."
     )
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, c3, _ = st.columns([1, 1, 1, 2])
     c1.button(
         "Create prompt",
         type="primary",
@@ -41,7 +42,13 @@ if not prompts:
         on_click=queue_page,
         args=(EDIT_PAGE,),
     )
-    if c2.button("Load demo prompts", key="prompts_demo"):
+    c2.button(
+        "Create chat prompt",
+        key="prompts_create_chat_empty",
+        on_click=start_new_prompt,
+        args=("chat",),
+    )
+    if c3.button("Load demo prompts", key="prompts_demo"):
         try:
             with st.spinner("Loading the demo prompts…"):
                 created = seed_demo(state.registry())
@@ -53,19 +60,24 @@ if not prompts:
             st.rerun()
     st.stop()
 
-c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-query = c1.text_input(
-    "Search prompts",
-    key="prompts_search",
-    type="search",
-    live=True,
-    placeholder="name, text, alias or key=value",
-    help="Words match names, aliases, tags and the latest text; `key=value` matches a tag. "
-    "Each result says where it matched.",
-)
-c2.button(
-    "Create prompt", key="prompts_create", width="stretch", on_click=queue_page, args=(EDIT_PAGE,)
-)
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    query = st.text_input(
+        "Search prompts",
+        key="prompts_search",
+        type="search",
+        live=True,
+        placeholder="name, text, alias or key=value",
+        help="Words match names, aliases, tags and the latest text; `key=value` matches a tag. "
+        "Each result says where it matched.",
+    )
+    st.button("Create prompt", key="prompts_create", on_click=queue_page, args=(EDIT_PAGE,))
+    st.button(
+        "Create chat prompt",
+        key="prompts_create_chat",
+        on_click=start_new_prompt,
+        args=("chat",),
+        help="A new prompt whose template is chat messages (a system and a user message to fill).",
+    )
 every_version = st.toggle(
     "Search every version's text",
     key="prompts_every_version",

@@ -116,19 +116,28 @@ class Draft:
         self.messages.insert(target, self.messages.pop(index))
 
     def set_type(self, prompt_type: PromptType) -> None:
-        """Switch between text and chat, carrying the text over to one message and back."""
+        """Switch between text and chat, carrying the text over to one message and back: the
+        side switched to takes the other side's text when it holds none itself. No text is
+        dropped (the other side is kept for a switch back)."""
         if prompt_type == self.prompt_type:
             return
-        if prompt_type == "chat" and not self.messages:
-            if self.text.strip():
+        if prompt_type == "chat":
+            # Blank messages made here (none read from a stored version or pasted JSON) give
+            # way to the text; with no text they stay as they are.
+            made_here = all(m.original is None for m in self.messages)
+            if self.text.strip() and self._messages_blank() and made_here:
+                self.messages = []
                 self.add_message("system", self.text)
-            else:
+            elif not self.messages:
                 self.add_message("system", "")
                 self.add_message("user", "")
         elif prompt_type == "text" and not self.text.strip():
             texts = [m.content for m in self.messages if m.json_text is None]
             self.text = "\n\n".join(t for t in texts if t.strip())
         self.prompt_type = prompt_type
+
+    def _messages_blank(self) -> bool:
+        return all(m.json_text is None and not m.content.strip() for m in self.messages)
 
     def chat_messages(self) -> tuple[ChatMessage, ...]:
         """The messages to store (InvalidInputError when one's JSON does not parse)."""
@@ -250,9 +259,7 @@ class Draft:
         return {k: v for k, v in problems.items() if not empty.get(k, False)}
 
     def _template_empty(self) -> bool:
-        if self.is_chat:
-            return all(m.json_text is None and not m.content.strip() for m in self.messages)
-        return not self.text.strip()
+        return self._messages_blank() if self.is_chat else not self.text.strip()
 
     def as_version(self) -> PromptVersion:
         """The draft as the version it would store, for a diff against its base (version 0;

@@ -196,6 +196,7 @@ OVERFLOWING = """() => {
 def test_no_label_is_cut_off(browser: Browser, app: Server, story: str, width: int) -> None:
     with guarded_page(browser, width=width) as page:
         for path, heading in (
+            ("prompts", "Prompts"),
             (f"prompt?prompt={story}", story),
             (f"compare?prompt={story}&left=production&right=champion", "Compare"),
             (f"aliases?prompt={story}", "Aliases"),

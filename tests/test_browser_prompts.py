@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from benchmarks.seed import bulk_seed
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
-from tests.browser import streamlit_app, template_view, wait_idle
+from promptui.snippets import load_snippet
+from tests.browser import no_dialogs, streamlit_app, template_view, wait_idle
 from tests.servers import PROJECT_DIR, Server, _start, _wait_ready, free_port
 
 pytestmark = pytest.mark.browser
@@ -156,6 +157,50 @@ def open_in_new_tab(page: Page, name: str) -> Page:
     expect(prompt.get_by_role("heading", name=name)).to_be_visible()
     assert page.get_by_role("heading", name="Prompts").is_visible()  # the list stays open
     return prompt
+
+
+RUNS = """() => {
+  window.__runs = 0;
+  const app = document.querySelector("[data-testid='stApp']");
+  new MutationObserver(() => {
+    if (app.getAttribute("data-test-script-state") === "running") window.__runs += 1;
+  }).observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+}"""
+
+
+def test_copy_button_copies_the_load_code_in_the_browser_without_a_run(
+    app: Server, browser: Browser, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(unique_name, "Answer {{question}} in {{language}}.", "first")
+    reg.set_alias(unique_name, "production", 1)
+    snippet = load_snippet(f"prompts:/{unique_name}@production", ["question", "language"])
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        with no_dialogs(context.new_page()) as page:
+            page.goto(f"{app.url}/prompt?prompt={unique_name}")
+            button = page.get_by_test_id("copy-load-code")
+            expect(button).to_have_text("Copy code to load production")
+            expect(button).to_have_attribute("title", snippet)  # the code, as its tooltip
+            wait_idle(page)
+            page.evaluate(RUNS)
+
+            button.click()
+            expect(button).to_have_text("Copied")
+            assert page.evaluate("navigator.clipboard.readText()") == snippet
+            expect(button).to_have_text("Copy code to load production")  # after a moment
+
+            # Without the Clipboard API (no secure context): through a hidden text field.
+            page.evaluate("navigator.clipboard.writeText('something else')")
+            page.evaluate(
+                "() => { navigator.clipboard.writeText = () => Promise.reject(new Error()); }"
+            )
+            button.click()
+            expect(button).to_have_text("Copied")
+            assert page.evaluate("navigator.clipboard.readText()") == snippet
+            assert page.evaluate("window.__runs") == 0  # handled in the browser
+    finally:
+        context.close()
 
 
 def test_clicking_a_name_opens_its_prompt_and_matched_text_stays_text(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from promptui.drafts import Draft, draft_from_version, new_draft, parse_tags, save_draft
 from promptui.registry import PromptRegistry
@@ -70,6 +72,48 @@ def test_switching_type_carries_the_text() -> None:
     draft.text = ""
     draft.set_type("text")
     assert draft.text == "Hello {{name}}"
+
+
+def _texts(draft: Draft) -> set[str]:
+    """Every non-blank text a draft holds: its text, each message's content or JSON."""
+    held = [draft.text, *(m.json_text or m.content for m in draft.messages)]
+    return {t for t in held if t.strip()}
+
+
+def _shown(draft: Draft) -> set[str]:
+    """The non-blank texts of the side the editor shows."""
+    if draft.is_chat:
+        return {t for m in draft.messages if (t := m.json_text or m.content).strip()}
+    return {draft.text} if draft.text.strip() else set()
+
+
+_EDITS = st.one_of(
+    st.tuples(st.just("text"), st.sampled_from(["", " ", "Hello {{name}}", "Bye"])),
+    st.tuples(st.just("content"), st.sampled_from(["", "  ", "You help.", "{{q}}"])),
+    st.tuples(st.just("add"), st.sampled_from(["user", "assistant"])),
+    st.tuples(st.just("switch"), st.sampled_from(["text", "chat"])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.sampled_from(["text", "chat"]), edits=st.lists(_EDITS, max_size=12))
+def test_switching_type_never_drops_text_and_shows_it_when_the_side_is_blank(
+    start: str, edits: list[tuple[str, str]]
+) -> None:
+    draft = new_draft("chat" if start == "chat" else "text")
+    for kind, value in edits:
+        if kind == "text" and not draft.is_chat:
+            draft.text = value
+        elif kind == "content" and draft.is_chat and draft.messages:
+            draft.messages[-1].content = value
+        elif kind == "add" and draft.is_chat:
+            draft.add_message(value, "")
+        elif kind == "switch":
+            before, shown_before = _texts(draft), _shown(draft)
+            draft.set_type("chat" if value == "chat" else "text")
+            assert before <= _texts(draft)  # nothing dropped
+            if shown_before and not _shown(draft):
+                raise AssertionError(f"the {value} side shows nothing of {shown_before}")
 
 
 def test_tags_and_model_settings() -> None:

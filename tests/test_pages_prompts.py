@@ -14,6 +14,7 @@ from benchmarks.seed import bulk_seed
 from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
+from promptui.snippets import load_snippet
 from tests.apptest_util import (
     click_row,
     fresh_streamlit_caches,
@@ -80,6 +81,35 @@ def test_empty_state_create_button_opens_the_editor(
     at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
     at.button(key="prompts_create_empty").click().run()
     assert titles(at) == ["Create prompt"]
+
+
+def test_create_chat_prompt_opens_the_editor_on_a_chat_template(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.button(key="prompts_create_chat_empty").click().run()
+    assert titles(at) == ["Create prompt"]
+    assert at.button_group(key="edit_w:+new:type").value == "chat"
+    roles = [s.value for s in at.selectbox if s.key.startswith("edit_w:+new:role")]
+    assert roles == ["system", "user"]
+
+    # A text draft kept from before is switched, its text carried into the first message.
+    at.switch_page("pages/edit.py").run()  # AppTest stays on the page it last opened
+    at.button_group(key="edit_w:+new:type").set_value("text").run()
+    at.text_input(key="edit_w:+new:name").input("kept")
+    at.text_area(key="edit_w:+new:text").input("Answer {{question}}.").run()
+    at.switch_page("pages/prompts.py").run()
+    at.button(key="prompts_create_chat_empty").click().run()
+    assert at.button_group(key="edit_w:+new:type").value == "chat"
+    assert at.text_input(key="edit_w:+new:name").value == "kept"
+    assert [a.value for a in at.text_area if "content" in str(a.key)] == ["Answer {{question}}."]
+
+    # The same button beside the search once the registry holds prompts.
+    PromptRegistry(sqlite_uri).create_prompt("other", "Hi.", "first")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    at.button(key="prompts_create_chat").click().run()
+    assert titles(at) == ["Create prompt"]
+    assert at.button_group(key="edit_w:+new:type").value == "chat"
 
 
 def test_table_shows_each_prompt_once_with_its_columns(
@@ -379,6 +409,26 @@ def test_use_this_prompt_gives_uris_and_snippet(
     assert 'prompt.format(question="<question>")' in snippet  # v1's variables, not v2's
     select(at, "prompt_snippet:story").set_value("champion").run()
     assert "prompts:/story@champion" in texts(at, "code")
+
+
+def test_copy_button_holds_the_snippet_of_production_or_the_selected_version(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    reg = PromptRegistry(sqlite_uri)
+    _story(reg, "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="story", version=3)
+    button = list_data(at, "prompt_copy_code")
+    assert button is not None and button["label"] == "Copy code to load production"
+    assert button["text"] == load_snippet("prompts:/story@production", ["question", "topic"])
+    # The same snippet as the "Use this prompt" tab's default.
+    assert button["text"].rstrip() in texts(open_tab(at, "story", "Use this prompt"), "code")
+
+    reg.create_prompt("plain", "Hi {{who}}.", "first")
+    reg.commit_version("plain", "Hello.", "no variable")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompt", prompt="plain", version=1)
+    button = list_data(at, "prompt_copy_code")
+    assert button is not None and button["label"] == "Copy code to load v1"
+    assert button["text"] == load_snippet("prompts:/plain/1", ["who"])
 
 
 def test_try_it_renders_and_names_missing_variables(

@@ -14,12 +14,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from promptui.diff.compare import compare_versions
-from promptui.drafts import Draft, role_options
+from promptui.drafts import Draft, new_draft, role_options
 from promptui.registry.errors import InvalidInputError
-from promptui.registry.models import PromptVersion
+from promptui.registry.models import PromptType, PromptVersion
 from promptui.registry.validation import parse_chat_json
 from promptui.ui.diff_html import DIFF_CSS, side_by_side_html
 from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.nav import EDIT_PAGE, queue_page
 
 NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
 
@@ -52,6 +53,16 @@ def put_draft(name: str | None, draft: Draft) -> Draft:
     """Keep `draft` for the rest of the browser session."""
     st.session_state[draft_key(name)] = draft
     return draft
+
+
+def start_new_prompt(prompt_type: PromptType) -> None:
+    """Widget callback: open the editor on the new prompt's draft as a `prompt_type` template.
+    A draft kept from before stays, switched by `Draft.set_type` (which carries its text
+    over); the type control then starts from the draft's type."""
+    draft = get_draft(None) or put_draft(None, new_draft())
+    draft.set_type(prompt_type)
+    st.session_state.pop(_widget_prefix(None) + "type", None)
+    queue_page(EDIT_PAGE)
 
 
 def discard_draft(name: str | None) -> None:

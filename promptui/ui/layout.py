@@ -103,13 +103,13 @@ def breadcrumbs(title: str, name: str) -> None:
     """`Prompts › NAME › title` above a page about one prompt, each step a link."""
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.page_link(PROMPTS_PAGE, label="Prompts")
-        st.caption("›")
+        st.caption("›", width="content")
         if title == "Prompt":
-            st.caption(md_escape(name))
+            st.caption(md_escape(name), width="content")
         else:
             st.page_link(PROMPT_PAGE, label=md_escape(name), query_params=prompt_params(name))
-            st.caption("›")
-            st.caption("New version" if title == "Create / edit" else title)
+            st.caption("›", width="content")
+            st.caption("New version" if title == "Create / edit" else title, width="content")
 
 
 def keep_address(title: str) -> None:

@@ -14,6 +14,7 @@ from promptui.snippets import alias_uri, load_snippet, version_uri
 from promptui.tables import mapping_frame
 from promptui.templates import render
 from promptui.ui import state
+from promptui.ui.copy_button import copy_button
 from promptui.ui.feedback import md_code, md_escape, show_error
 from promptui.ui.nav import PROMPT_PAGE, prompt_params
 from promptui.ui.select_keys import labelled_key
@@ -167,6 +168,36 @@ def snippet_choices(detail: PromptDetail) -> list[str]:
     return [*aliases, *(f"v{v.version}" for v in detail.versions)]
 
 
+def default_snippet(detail: PromptDetail, version: PromptVersion) -> str:
+    """What a snippet loads unless the person picks something else: production when it
+    exists, else the selected version (`v3`)."""
+    return "production" if "production" in detail.aliases else f"v{version.version}"
+
+
+def snippet_target(
+    detail: PromptDetail, picked: str, version: PromptVersion
+) -> tuple[str, PromptVersion]:
+    """The URI that loads `picked` (an alias, or `v3` for a version) and the version it loads
+    now (`version` when that version is gone)."""
+    if picked.startswith("v") and picked[1:].isdigit() and picked not in detail.aliases:
+        target = detail.version(int(picked[1:])) or version
+        return version_uri(detail.name, target.version), target
+    return alias_uri(detail.name, picked), detail.version(detail.aliases[picked]) or version
+
+
+def copy_load_code(detail: PromptDetail, version: PromptVersion, key: str) -> None:
+    """A button that copies the code that loads the default snippet's target (production, or
+    the selected version) and fills its variables; handled in the browser, no rerun."""
+    picked = default_snippet(detail, version)
+    uri, target = snippet_target(detail, picked, version)
+    copy_button(
+        f"Copy code to load {picked}",
+        load_snippet(uri, target.variables),
+        key=key,
+        testid="copy-load-code",
+    )
+
+
 def use_this_prompt(detail: PromptDetail, version: PromptVersion, key: str) -> None:
     """A `load_prompt` snippet for the alias or version the person picks (default: production
     when it exists, else the selected version), and the URI of each."""
@@ -175,7 +206,7 @@ def use_this_prompt(detail: PromptDetail, version: PromptVersion, key: str) -> N
         for c in snippet_choices(detail)
     }
     choices = list(labels)
-    default = "production" if "production" in detail.aliases else f"v{version.version}"
+    default = default_snippet(detail, version)
     picked = st.selectbox(
         "Load",
         choices,
@@ -184,17 +215,14 @@ def use_this_prompt(detail: PromptDetail, version: PromptVersion, key: str) -> N
         format_func=labels.__getitem__,
         width=320,
     )
-    if picked.startswith("v") and picked[1:].isdigit() and picked not in detail.aliases:
-        target = detail.version(int(picked[1:])) or version
-        uri = version_uri(detail.name, target.version)
-        st.caption(f"This exact version, v{target.version}:")
-    else:
-        target = detail.version(detail.aliases[picked]) or version
-        uri = alias_uri(detail.name, picked)
+    uri, target = snippet_target(detail, picked, version)
+    if picked in detail.aliases:
         st.caption(
             f"Whatever {md_code(picked)} points to (now v{target.version}); "
             "the application follows it when the alias moves:"
         )
+    else:
+        st.caption(f"This exact version, v{target.version}:")
     st.code(uri, language=None)
     st.code(load_snippet(uri, target.variables), language="python")
     st.caption(
