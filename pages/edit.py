@@ -15,11 +15,10 @@ from promptui.ui.editor import (
     discard_draft,
     draft_diff,
     get_draft,
-    model_config_editor,
     name_field,
     put_draft,
+    settings_editors,
     show_problems,
-    stored_extras_editor,
     submit_or_discard,
     template_editor,
     type_field,
@@ -79,11 +78,7 @@ if name is None:
         help="One key=value per line.",
     )
     slots["tags"] = st.empty()
-    with st.expander("Model settings", expanded=False):
-        model_config_editor(draft)
-    slots["model_config"] = st.empty()
-    with st.expander("Response format and version tags", expanded=False):
-        stored_extras_editor(draft, slots)
+    settings_editors(draft, slots)
     create = submit_or_discard(draft, None, "Create prompt", "edit_create")
     problems = draft.visible_problems(existing)
     show_problems(slots, problems)
@@ -191,12 +186,7 @@ if draft.stale_latest is not None:
         open_editor(name, target)
 
 template_editor(draft, slots)
-with st.expander("Model settings", expanded=False):
-    model_config_editor(draft)
-slots["model_config"] = st.empty()
-extras = bool(base.response_format or base.user_tags)
-with st.expander("Response format and version tags", expanded=extras):
-    stored_extras_editor(draft, slots)
+settings_editors(draft, slots, extras_expanded=bool(base.response_format or base.user_tags))
 
 st.subheader(f"Changes against v{base.version}")
 unchanged = draft.same_as(base)

@@ -45,12 +45,19 @@ def test_create_text_prompt_with_tags_and_model_settings(
     at.text_area(key=f"{NEW}text").input("Summarise {{document}} for {{audience}}.").run()
     assert "` {{document}} ` ` {{audience}} `" in " ".join(texts(at, "markdown"))
     at.text_input(key=f"{NEW}message").input("First cut")
-    at.text_area(key=f"{NEW}tags").input("team=docs\nproject=summaries")
+    at.text_area(key=f"{NEW}tags").input("team=docs\nproject=summaries").run()
+    # Model settings are drawn once their expander is opened; closed again, the draft keeps them.
+    assert f"{NEW}temperature" not in {w.key for w in at.number_input}
+    at.session_state[f"{NEW}model_open"] = True
+    at.run()
     at.text_input(key=f"{NEW}model").input("gpt-4o-mini")
     at.number_input(key=f"{NEW}temperature").set_value(0.3)
     at.number_input(key=f"{NEW}max_tokens").set_value(500)
     at.number_input(key=f"{NEW}top_p").set_value(0.9)
     at.text_area(key=f"{NEW}stop").input("END\n###").run()
+    at.session_state[f"{NEW}model_open"] = False
+    at.run()
+    assert f"{NEW}temperature" not in {w.key for w in at.number_input}
     at.button(key="edit_create").click().run()
     assert not at.exception
     assert titles(at) == [unique_name]  # now on the prompt page
@@ -196,6 +203,8 @@ def test_edit_starts_from_any_version_and_model_settings_change(
     reg.commit_version("p", "two", "second")
     at = open_page(start_app(monkeypatch, sqlite_uri), "edit", prompt="p", version=1)
     assert at.text_area(key="edit_w:p:text").value == "one"
+    at.session_state["edit_w:p:model_open"] = True
+    at.run()
     assert at.number_input(key="edit_w:p:temperature").value == 0.5
     at.number_input(key="edit_w:p:temperature").set_value(0.9).run()
     assert "model config: temperature" in at.dataframe[0].value["field"].tolist()

@@ -243,6 +243,31 @@ def chat_json_import(draft: Draft) -> None:
             st.rerun()
 
 
+def settings_editors(
+    draft: Draft, slots: dict[str, DeltaGenerator], *, extras_expanded: bool = False
+) -> None:
+    """Model settings, then the response format and version tags, each in an expander whose
+    fields are drawn only while it is open: opening one reruns the page; while one is closed
+    the draft keeps its values, and their problems show under it."""
+    prefix = _prefix(draft)
+    model = st.expander("Model settings", key=f"{prefix}model_open", on_change="rerun")
+    if model.open:
+        with model:
+            model_config_editor(draft)
+    slots["model_config"] = st.empty()
+    extras = st.expander(
+        "Response format and version tags",
+        expanded=extras_expanded,
+        key=f"{prefix}extras_open",
+        on_change="rerun",
+    )
+    if extras.open:
+        with extras:
+            stored_extras_editor(draft, slots)
+    else:
+        slots["response_format"], slots["version_tags"] = st.empty(), st.empty()
+
+
 def model_config_editor(draft: Draft) -> None:
     """Model settings stored with the version (the fields of MLflow's own form)."""
     prefix = _prefix(draft)
