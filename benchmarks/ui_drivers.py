@@ -40,7 +40,7 @@ PU_ONE_FOUND = re.compile(r"\b1 of [\d,]+ prompts")
 PU_DIFF = ".pu-diff"  # the compare page's diff (promptui's own class)
 PU_TEMPLATE_VIEW = ".pu-template"  # the prompt page's template view (promptui's own class)
 # Filled in with `rx` / `str.format`:
-PU_ALIAS_LINK = r"^{alias}\s*(→|->)"  # the prompt page's link to the version an alias is on
+PU_ALIAS_LINK = r"^{alias}\s*(→|->)"  # a link to the version an alias is on (list chips too)
 PU_CONTENT = r"^Message {i} content"
 PU_ROLLBACK = r"^Roll back {alias}\b"  # on the prompt page; the dialog names the version
 PU_ALIAS_ON = r"^{alias}\s*(→|->)\s*v{version}\b"  # the prompt page's link, once moved
@@ -175,8 +175,12 @@ def pu_open(act: Actor, name: str) -> Locator:
 
 
 def pu_read(act: Actor, job: Job) -> None:
-    main = pu_open(act, job.prompt)
-    act.click(main.get_by_role("link", name=rx(PU_ALIAS_LINK, alias=job.alias)))
+    """The alias's chip in the prompt's row of the list opens the version it points at."""
+    main = act.page.get_by_test_id(PU_MAIN)
+    row = main.locator(PU_LIST_ROW).filter(
+        has=act.page.get_by_role("link", name=job.prompt, exact=True)
+    )
+    act.click(row.get_by_role("link", name=rx(PU_ALIAS_LINK, alias=job.alias)))
     shown(main.locator(PU_TEMPLATE_VIEW).filter(has_text=job.show))
 
 

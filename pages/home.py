@@ -47,4 +47,4 @@ else:
     recent = sorted(prompts, key=lambda p: p.updated_at, reverse=True)[:10]
     st.subheader("Recently changed")
     if (opened := prompt_list(recent, key="home_recent")) is not None:
-        open_prompt(opened)  # a click reported without its callback (e.g. set in state)
+        open_prompt(*opened)  # a click reported without its callback (e.g. set in state)

@@ -116,7 +116,7 @@ opened = prompt_list(
     key="prompts_table",
 )
 if opened is not None:  # a click reported without its callback (e.g. set in state)
-    open_prompt(opened)
+    open_prompt(*opened)
 if searching:
     body, total = text_hits_html(shown, TEXT_HITS_SHOWN)
     if body:

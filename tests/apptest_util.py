@@ -101,8 +101,16 @@ def list_frame(at: AppTest, key: str = "prompts_table") -> pd.DataFrame:
     data = list_data(at, key)
     assert data is not None, f"no list {key!r}"
     return pd.DataFrame(
-        [[row["label"], *row["cells"]] for row in data["rows"]], columns=data["columns"]
+        [[row["label"], *map(_shown, row["cells"])] for row in data["rows"]],
+        columns=data["columns"],
     )
+
+
+def _shown(cell: str | list[Any]) -> str | list[str]:
+    """A cell's text: chip links (`{text, href, id}`) by their text."""
+    if isinstance(cell, str):
+        return cell
+    return [c["text"] if isinstance(c, dict) else c for c in cell]
 
 
 def click_row(at: AppTest, row_id: str, key: str = "prompts_table") -> AppTest:

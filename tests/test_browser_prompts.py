@@ -237,6 +237,18 @@ def test_clicking_a_name_opens_its_prompt_and_matched_text_stays_text(
     assert page.url == f"{app.url}/prompt?prompt={name}"
     assert len(page.context.pages) == 1
 
+    # An alias chip in the list opens the version the alias points at.
+    reg.set_alias(name, "production", 1)
+    page.goto(f"{app.url}/prompts")  # a page load reads the list again
+    page.get_by_label("Search prompts", exact=True).fill(unique_name)
+    chip = listed_row(page, name).get_by_role("link", name="production → v1", exact=True)
+    expect(chip).to_have_attribute("href", f"prompt?prompt={name}&version=1")
+    chip.click()
+    expect(template_view(page, "Old text:")).to_be_visible()
+    assert page.url == f"{app.url}/prompt?prompt={name}&version=1"
+    assert len(page.context.pages) == 1
+    assert_nothing_injected(page)
+
 
 @contextmanager
 def app_under(base_path: str, tracking_uri: str, workdir: Path) -> Iterator[Server]:

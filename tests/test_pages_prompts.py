@@ -15,6 +15,7 @@ from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
 from promptui.snippets import load_snippet
+from promptui.ui.prompt_list import PROMPT_COLUMNS
 from tests.apptest_util import (
     click_row,
     fresh_streamlit_caches,
@@ -165,6 +166,30 @@ def test_selecting_a_row_opens_the_prompt(monkeypatch: pytest.MonkeyPatch, sqlit
     assert not at.exception
     assert at.query_params == {"prompt": "zeta"}
     assert titles(at) == ["zeta"]
+
+
+def test_an_alias_chip_opens_the_version_it_points_at(
+    monkeypatch: pytest.MonkeyPatch, sqlite_uri: str
+) -> None:
+    _story(PromptRegistry(sqlite_uri), "story")
+    at = open_page(start_app(monkeypatch, sqlite_uri), "prompts")
+    data = list_data(at)
+    assert data is not None
+    ((row),) = data["rows"]
+    chips = {
+        c["text"]: (c["href"], c["id"]) for c in row["cells"][PROMPT_COLUMNS.index("aliases") - 1]
+    }
+    assert chips == {
+        "production → v2": ("prompt?prompt=story&version=2", "story@production"),
+        "champion → v3": ("prompt?prompt=story&version=3", "story@champion"),
+    }
+    click_row(at, "story@production")
+    assert not at.exception
+    assert at.query_params == {"prompt": "story", "version": "2"}
+    assert titles(at) == ["story"]
+    at = open_page(at, "prompts")
+    click_row(at, "story@staging")  # no such alias (a forged report)
+    assert titles(at) == ["Prompts"]
 
 
 def test_names_link_to_their_prompt_page(monkeypatch: pytest.MonkeyPatch, sqlite_uri: str) -> None:

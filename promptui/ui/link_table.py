@@ -5,7 +5,8 @@ Streamlit's table waits 150 ms after a row is selected before it tells the serve
 through a checkbox a person has to find, and opens its link cells in a new tab. Here a plain
 click anywhere on a row reports the trigger value `open = ROW_ID` at once; the first cell is a
 real link (Ctrl/⌘-click, Shift-click or a middle click opens a new tab or window, as any link
-does). Rows are drawn a batch at a time as the list scrolls. The component is inline
+does). A chip may be a link too (`ChipLink`): a plain click on it reports its own id instead of
+the row's. Rows are drawn a batch at a time as the list scrolls. The component is inline
 HTML/CSS/JS (no build step) and sets all user text with `textContent`.
 """
 
@@ -20,7 +21,18 @@ import streamlit as st
 
 COMPONENT_NAME = "promptui.link_table"
 
-Cell = str | list[str]  # text, or chips
+
+@dataclass(frozen=True)
+class ChipLink:
+    """A chip that is a link: `text` shown, `href` its address (relative to the app), `id`
+    what a click on it reports instead of its row's id."""
+
+    text: str
+    href: str
+    id: str
+
+
+Cell = str | list[str | ChipLink]  # text, or chips (plain, or links)
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,8 @@ _CSS = """
 .pu-list .pu-more{height:1px}
 .pu-list .pu-chip{display:inline-block;margin:0 .25rem .15rem 0;padding:0 .45rem;
   border-radius:1rem;white-space:nowrap;background:rgba(131,56,236,.12)}
+.pu-list a.pu-chip{font-weight:400;color:inherit}
+.pu-list a.pu-chip:hover{background:rgba(131,56,236,.25);text-decoration:none}
 """
 
 _JS = """
@@ -69,10 +83,13 @@ export default function (component) {
     root.addEventListener("click", (e) => {
       const row = e.target.closest("tbody tr");
       if (!row) return;
-      // A new tab or window, as links do; a plain click opens the row here.
+      // A new tab or window, as links do; a plain click opens the row (or the chip's link)
+      // here.
       if (e.target.closest("a") && (e.ctrlKey || e.metaKey || e.shiftKey)) return;
       e.preventDefault();
-      open(row);
+      const chip = e.target.closest("a[data-open]");
+      if (chip) setTriggerValue("open", chip.dataset.open);
+      else open(row);
     });
     root.addEventListener("keydown", (e) => {
       if (e.key !== "Enter" || e.target.closest("a")) return;
@@ -107,10 +124,15 @@ export default function (component) {
     r.cells.forEach((cell, i) => {
       const td = tr.insertCell();
       if (Array.isArray(cell)) {
-        for (const text of cell) {
-          const chip = document.createElement("span");
+        for (const item of cell) {
+          const link = typeof item === "object";
+          const chip = document.createElement(link ? "a" : "span");
           chip.className = "pu-chip";
-          chip.textContent = text;
+          chip.textContent = link ? item.text : item;
+          if (link) {
+            chip.href = item.href;
+            chip.dataset.open = item.id;
+          }
           td.appendChild(chip);
         }
       } else {
@@ -156,13 +178,30 @@ def table_data(
     return {
         "columns": list(columns),
         "rows": [
-            {"id": r.id, "label": r.label, "href": r.href, "cells": list(r.cells)} for r in rows
+            {"id": r.id, "label": r.label, "href": r.href, "cells": [_cell(c) for c in r.cells]}
+            for r in rows
         ],
         "nowrap": [i for i, c in enumerate(columns) if c in nowrap],
         "selected": selected,
         "testid": testid,
         "maxHeightRem": max_height_rem,
     }
+
+
+def _cell(cell: Cell) -> str | list[str | dict[str, str]]:
+    if isinstance(cell, str):
+        return cell
+    return [c if isinstance(c, str) else {"text": c.text, "href": c.href, "id": c.id} for c in cell]
+
+
+def _ids(data: dict[str, Any]) -> set[str]:
+    """Every id a click on `data`'s list can report: its rows' and its chip links'."""
+    ids = {row["id"] for row in data["rows"]}
+    for row in data["rows"]:
+        for cell in row["cells"]:
+            if isinstance(cell, list):
+                ids.update(c["id"] for c in cell if isinstance(c, dict))
+    return ids
 
 
 @cache
@@ -173,10 +212,11 @@ def _component() -> Callable[..., Any]:
 def link_table(data: dict[str, Any], *, key: str, on_open: Callable[[str], None]) -> str | None:
     """Draw the table of `data` (`table_data`) under `key`, which must not hold `__`
     (Streamlit refuses it in a component's key, and prompt names may hold it). A click on a
-    row calls `on_open(row id)` as the widget's callback, before the page runs again. Returns
-    the id a click reported when no callback ran (a value set in session_state, as tests do),
-    else None. Only ids of rows in `data` are reported. No request."""
-    ids = {row["id"] for row in data["rows"]}
+    row calls `on_open(row id)` (on a chip link: `on_open(its id)`) as the widget's callback,
+    before the page runs again. Returns the id a click reported when no callback ran (a value
+    set in session_state, as tests do), else None. Only ids of rows and chip links in `data`
+    are reported. No request."""
+    ids = _ids(data)
 
     def opened() -> None:
         row_id = (st.session_state.get(key) or {}).get("open")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from promptui.registry.models import PromptDetail, PromptSummary
 from promptui.tables import alias_labels, tag_labels
-from promptui.ui.link_table import LinkRow, link_table, table_data
+from promptui.ui.link_table import ChipLink, LinkRow, link_table, table_data
 from promptui.ui.nav import PROMPT_PAGE, prompt_link, prompt_params, queue_page
 
 PROMPT_COLUMNS = ("name", "latest", "aliases", "tags", "last modified (UTC)", "type")
@@ -26,7 +26,9 @@ def list_data(
 ) -> dict[str, object]:
     """The prompts list's data: one row per prompt in the order given, its id and link text
     the name, its link the prompt page (`prompt?prompt=NAME`); `matched` (where a search
-    matched each prompt) after the name when given. Pure; no request."""
+    matched each prompt) after the name when given. Each alias is a chip linking to the version
+    it points at (`prompt?prompt=NAME&version=N`, id `NAME@ALIAS`; `@` cannot occur in a
+    prompt name). Pure; no request."""
     columns = list(PROMPT_COLUMNS)
     if matched is not None:
         columns.insert(1, "matched")
@@ -34,7 +36,12 @@ def list_data(
     for i, s in enumerate(summaries):
         cells: list[str | list[str]] = [
             f"v{s.latest_version}" if s.latest_version else "",
-            alias_labels(s.aliases),
+            [
+                ChipLink(label, prompt_link(s.name, version), f"{s.name}@{alias}")
+                for label, (alias, version) in zip(
+                    alias_labels(s.aliases), s.aliases.items(), strict=True
+                )
+            ],
             tag_labels(s.tags),
             _utc(s.updated_at),
             s.prompt_type,
@@ -52,15 +59,21 @@ def list_data(
 
 def prompt_list(
     summaries: Sequence[PromptSummary], matched: Sequence[str] | None = None, *, key: str
-) -> str | None:
-    """Draw the prompts list; a click on a row opens that prompt's page from the click's
-    callback, before the page runs again. Returns the name a click reported when no callback
-    ran (a value set in session_state, as tests do), else None."""
+) -> tuple[str, int | None] | None:
+    """Draw the prompts list; a click on a row opens that prompt's page, a click on an alias
+    chip the version the alias points at, from the click's callback, before the page runs
+    again. Returns the (name, version) a click reported when no callback ran (a value set in
+    session_state, as tests do), else None."""
+    targets: dict[str, tuple[str, int | None]] = {}
+    for s in summaries:
+        targets[s.name] = (s.name, None)
+        targets.update({f"{s.name}@{a}": (s.name, v) for a, v in s.aliases.items()})
 
-    def opened(name: str) -> None:
-        queue_page(PROMPT_PAGE, prompt_params(name))
+    def opened(target: str) -> None:
+        queue_page(PROMPT_PAGE, prompt_params(*targets[target]))
 
-    return link_table(list_data(summaries, matched), key=key, on_open=opened)
+    clicked = link_table(list_data(summaries, matched), key=key, on_open=opened)
+    return None if clicked is None else targets[clicked]
 
 
 def versions_data(detail: PromptDetail, selected: int | None) -> dict[str, object]:
