@@ -72,6 +72,7 @@ alias_links(detail)
 alias_actions = AliasActions("prompt")  # rollback of protected aliases, confirmed in a dialog
 rollback_buttons(detail, alias_actions, "prompt", disabled=why_not_edit)
 alias_actions.show_flash(st.container())  # always drawn: a message never shifts what follows
+alias_actions.confirm_if_pending()  # a rollback's or a drop's confirm step, before the rest
 
 if not detail.versions:
     st.info("This prompt has no versions left.")

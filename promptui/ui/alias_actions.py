@@ -66,6 +66,7 @@ class AliasActions:
         self.prefix = prefix
         self.pending_key = f"{prefix}{PENDING_SUFFIX}"
         self.flash_key = f"{prefix}{FLASH_SUFFIX}"
+        self.confirming = False  # the confirm dialog was opened in this run
 
     def request(self, req: MoveRequest) -> None:
         """Apply the move now, or open the confirm step when the alias is protected; then rerun
@@ -138,9 +139,12 @@ class AliasActions:
                 st.success(md_escape(flash), icon="✅")
 
     def confirm_if_pending(self) -> None:
-        """Open the confirm dialog when a protected move is waiting for it."""
+        """Open the confirm dialog when a protected move is waiting for it, once per run: a page
+        may call this early (the dialog shows before the rest of the page is drawn) and again
+        at its end (for a move the run itself asked for)."""
         req = st.session_state.get(self.pending_key)
-        if isinstance(req, MoveRequest):
+        if isinstance(req, MoveRequest) and not self.confirming:
+            self.confirming = True
             _confirm_dialog(self, req)
 
 
