@@ -14,6 +14,7 @@ from promptui.ui.alias_actions import AliasActions
 from promptui.ui.alias_controls import rollback_buttons, short_board
 from promptui.ui.approvals import pending_requests
 from promptui.ui.auth import may
+from promptui.ui.editor import open_new_version
 from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.files import download_prompt
 from promptui.ui.insights import metrics_across_versions, version_insights
@@ -22,12 +23,9 @@ from promptui.ui.model_settings import model_settings_editor
 from promptui.ui.nav import (
     ALIASES_PAGE,
     COMPARE_PAGE,
-    EDIT_PAGE,
     PROMPTS_PAGE,
     prompt_chooser,
-    prompt_params,
     query_version,
-    queue_page,
     show_picked_version,
 )
 from promptui.ui.prompt_list import version_list
@@ -132,8 +130,8 @@ c2.button(  # the editor opens from the callback: this page is not drawn again f
     icon=":material/edit:",
     disabled=not can_edit,
     help=why_not_edit,
-    on_click=queue_page,
-    args=(EDIT_PAGE, prompt_params(name, selected.version)),
+    on_click=open_new_version,
+    args=(name, selected.version),
 )
 if c3.button(
     f"Delete v{selected.version}…",

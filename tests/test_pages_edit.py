@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 from mlflow import MlflowClient
 from streamlit.testing.v1 import AppTest
 
+from promptui.instrument import count_requests
 from promptui.registry import PromptRegistry
 from promptui.registry.models import ChatMessage
+from promptui.ui.state import CARRY_MAX_AGE_S
 from tests.apptest_util import (
     fresh_streamlit_caches,
     list_frame,
@@ -354,3 +359,30 @@ def test_a_newer_version_seen_in_a_fresh_read_is_flagged_before_committing(
     open_page(at, "edit", prompt="p")  # opening the editor again reads the prompt afresh
     assert "Version 2" in texts(at, "warning")[0]
     assert at.text_area(key="edit_w:p:text").value == "one, mine"  # the draft is untouched
+
+
+def test_new_version_opens_on_the_prompt_as_the_page_read_it(
+    monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(unique_name, "one", "first")
+    reg.commit_version(unique_name, "two", "second")
+    at = open_page(start_app(monkeypatch, mlflow_server.url), "prompt", prompt=unique_name)
+    reg.commit_version(unique_name, "three", "third")  # after the page read the prompt
+    with count_requests() as opening:
+        at.button(key="prompt_edit").click().run()
+    assert opening.count == 0  # the prompt as the page read it, carried into the editor
+    assert titles(at) == [f"New version of {unique_name}"]
+    assert at.text_area(key=f"edit_w:{unique_name}:text").value == "two"
+    carried = at.session_state["state_reads"][("prompt", unique_name)]
+    assert carried.value.latest.version == 2
+
+    # Not a read older than CARRY_MAX_AGE_S: the editor reads the prompt again.
+    at = open_page(start_app(monkeypatch, mlflow_server.url), "prompt", prompt=unique_name)
+    reads = at.session_state["state_reads"]
+    key = ("prompt", unique_name)
+    reads[key] = replace(reads[key], at=reads[key].at - timedelta(seconds=CARRY_MAX_AGE_S + 1))
+    with count_requests() as opening:
+        at.button(key="prompt_edit").click().run()
+    assert opening.count == 2  # the prompt and its versions, at once
+    assert at.text_area(key=f"edit_w:{unique_name}:text").value == "three"

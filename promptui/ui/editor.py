@@ -18,9 +18,10 @@ from promptui.drafts import Draft, new_draft, role_options
 from promptui.registry.errors import InvalidInputError
 from promptui.registry.models import PromptType, PromptVersion
 from promptui.registry.validation import parse_chat_json
+from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS, side_by_side_html
 from promptui.ui.feedback import md_code, md_escape, show_error
-from promptui.ui.nav import EDIT_PAGE, queue_page
+from promptui.ui.nav import EDIT_PAGE, prompt_params, queue_page
 
 NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
 
@@ -63,6 +64,14 @@ def start_new_prompt(prompt_type: PromptType) -> None:
     draft.set_type(prompt_type)
     st.session_state.pop(_widget_prefix(None) + "type", None)
     queue_page(EDIT_PAGE)
+
+
+def open_new_version(name: str, version: int) -> None:
+    """Widget callback ("New version" on the prompt page): open the editor on `version`,
+    starting from the prompt as that page read it (at most `state.CARRY_MAX_AGE_S` old: no
+    request; a commit still checks for newer versions first)."""
+    state.carry_reads(("prompt", name))
+    queue_page(EDIT_PAGE, prompt_params(name, version))
 
 
 def discard_draft(name: str | None) -> None:

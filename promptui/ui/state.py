@@ -35,6 +35,8 @@ T = TypeVar("T")
 LIST_MAX_AGE_S = 10.0
 _PAGE_KEY = "state_page"
 _READS_KEY = "state_reads"
+_CARRY_KEY = "state_carry"
+CARRY_MAX_AGE_S = 10.0  # a read older than this is not carried into the next page load
 _LAST_GOOD_MAX = 512
 
 
@@ -117,10 +119,23 @@ def _who() -> str:
 
 
 def begin_page(page: str) -> None:
-    """Mark a page load: what the previous page (or page load) read is not reused."""
+    """Mark a page load: what the previous page (or page load) read is not reused, except the
+    reads `carry_reads` named (once, when at most CARRY_MAX_AGE_S old)."""
+    carried = st.session_state.pop(_CARRY_KEY, ())
     if st.session_state.get(_PAGE_KEY) != page:
         st.session_state[_PAGE_KEY] = page
-        st.session_state[_READS_KEY] = {}
+        before = st.session_state.get(_READS_KEY, {})
+        st.session_state[_READS_KEY] = {
+            key: before[key]
+            for key in carried
+            if key in before and before[key].age_s <= CARRY_MAX_AGE_S
+        }
+
+
+def carry_reads(*keys: tuple[str, str]) -> None:
+    """Let the next page load reuse these reads (`("prompt", NAME)`) of this one: a page a
+    button of this page opens starts from what the person saw. No request."""
+    st.session_state[_CARRY_KEY] = keys
 
 
 def _reads() -> dict[tuple[str, str], Read[Any]]:
