@@ -84,7 +84,18 @@ if wanted and requested is None:
 selected = requested or detail.versions[0]
 index = detail.versions.index(selected)
 
+# The main action first, above everything drawn by components (which grow as they mount).
 with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
+    st.button(  # the editor opens from the callback: this page is not drawn again first
+        f"New version from v{selected.version}",
+        key="prompt_edit",
+        type="primary",
+        icon=":material/edit:",
+        disabled=not can_edit,
+        help=why_not_edit,
+        on_click=open_new_version,
+        args=(name, selected.version),
+    )
     st.page_link(
         ALIASES_PAGE,
         label="Aliases, history & rollback",
@@ -110,7 +121,7 @@ if clicked is not None and clicked != selected.version:  # reported without its 
     st.query_params["version"] = str(clicked)
     st.rerun()
 
-c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+c1, _, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 choices = {v.version: version_choice(detail, v.version) for v in detail.versions}
 picker_key = labelled_key(f"prompt_version_pick:{name}:{selected.version}", choices.values())
 c1.selectbox(
@@ -123,16 +134,6 @@ c1.selectbox(
     args=(picker_key,),
 )
 can_delete, why_not_delete = may(name, "MANAGE")
-c2.button(  # the editor opens from the callback: this page is not drawn again first
-    f"New version from v{selected.version}",
-    key="prompt_edit",
-    type="primary",
-    icon=":material/edit:",
-    disabled=not can_edit,
-    help=why_not_edit,
-    on_click=open_new_version,
-    args=(name, selected.version),
-)
 if c3.button(
     f"Delete v{selected.version}…",
     key="prompt_delete",
