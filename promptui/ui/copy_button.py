@@ -31,10 +31,19 @@ _CSS = """
 """
 
 _JS = """
-// A copy icon (two overlapping sheets): fixed markup, no user text goes into it.
-const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="' +
-  "M16 1H4a2 2 0 0 0-2 2v14h2V3h12V1zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 " +
-  '2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11v14z"/></svg>';
+// A copy icon (two overlapping sheets), built as elements: no markup is parsed.
+const SVG = "http://www.w3.org/2000/svg";
+const ICON_PATH = "M16 1H4a2 2 0 0 0-2 2v14h2V3h12V1zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 " +
+  "2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11v14z";
+function icon() {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", ICON_PATH);
+  svg.appendChild(path);
+  return svg;
+}
 function copyByField(text) {
   const field = document.createElement("textarea");
   field.value = text;
@@ -54,8 +63,7 @@ export default function (component) {
     button = document.createElement("button");
     button.type = "button";
     button.className = "pu-copy";
-    button.innerHTML = ICON;
-    button.appendChild(document.createElement("span"));
+    button.append(icon(), document.createElement("span"));
     parentElement.appendChild(button);
     button.addEventListener("click", async () => {
       const d = button.__puData;

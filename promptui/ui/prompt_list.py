@@ -10,7 +10,7 @@ import streamlit as st
 
 from promptui.registry.models import PromptDetail, PromptSummary
 from promptui.tables import alias_labels, tag_labels
-from promptui.ui.link_table import ChipLink, LinkRow, link_table, table_data
+from promptui.ui.link_table import Cell, ChipLink, LinkRow, link_table, table_data
 from promptui.ui.nav import PROMPT_PAGE, prompt_link, prompt_params, queue_page
 
 PROMPT_COLUMNS = ("name", "latest", "aliases", "tags", "last modified (UTC)", "type")
@@ -19,6 +19,11 @@ VERSION_COLUMNS = ("version", "aliases", "commit message", "created (UTC)", "aut
 
 def _utc(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _chip_id(name: str, alias: str) -> str:
+    """What a click on an alias chip reports: `NAME@ALIAS` (`@` cannot occur in a name)."""
+    return f"{name}@{alias}"
 
 
 def list_data(
@@ -34,10 +39,10 @@ def list_data(
         columns.insert(1, "matched")
     rows = []
     for i, s in enumerate(summaries):
-        cells: list[str | list[str]] = [
+        cells: list[Cell] = [
             f"v{s.latest_version}" if s.latest_version else "",
             [
-                ChipLink(label, prompt_link(s.name, version), f"{s.name}@{alias}")
+                ChipLink(label, prompt_link(s.name, version), _chip_id(s.name, alias))
                 for label, (alias, version) in zip(
                     alias_labels(s.aliases), s.aliases.items(), strict=True
                 )
@@ -67,7 +72,7 @@ def prompt_list(
     targets: dict[str, tuple[str, int | None]] = {}
     for s in summaries:
         targets[s.name] = (s.name, None)
-        targets.update({f"{s.name}@{a}": (s.name, v) for a, v in s.aliases.items()})
+        targets.update({_chip_id(s.name, a): (s.name, v) for a, v in s.aliases.items()})
 
     def opened(target: str) -> None:
         queue_page(PROMPT_PAGE, prompt_params(*targets[target]))
