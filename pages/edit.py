@@ -11,6 +11,7 @@ from promptui.drafts import draft_from_version, new_draft, save_draft
 from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.ui import state
 from promptui.ui.auth import may
+from promptui.ui.draft_parts import commit_message_field, draft_part, show_problems
 from promptui.ui.editor import (
     discard_draft,
     draft_diff,
@@ -18,7 +19,6 @@ from promptui.ui.editor import (
     name_field,
     put_draft,
     settings_editors,
-    show_problems,
     submit_or_discard,
     template_editor,
     type_field,
@@ -61,24 +61,28 @@ if name is None:
         if c2.button("Continue", key=f"edit_continue:{kept.name}", width="stretch"):
             open_editor(kept.name, kept.base_version)
     draft = get_draft(None) or put_draft(None, new_draft())
-    name_field(draft)
-    slots["name"] = st.empty()
+
+    def name_part() -> None:
+        name_field(draft)
+        slots["name"] = st.empty()
+
+    def tags_part() -> None:
+        draft.tags_text = st.text_area(
+            "Prompt tags",
+            value=draft.tags_text,
+            key="edit_w:+new:tags",
+            height=90,
+            placeholder="team=support\nproject=agent",
+            help="One key=value per line.",
+        )
+        slots["tags"] = st.empty()
+
+    draft_part(draft, slots, name_part, existing=existing)
     type_field(draft)
-    template_editor(draft, slots)
-    draft.commit_message = st.text_input(
-        "Commit message", value=draft.commit_message, key="edit_w:+new:message"
-    )
-    slots["commit_message"] = st.empty()
-    draft.tags_text = st.text_area(
-        "Prompt tags",
-        value=draft.tags_text,
-        key="edit_w:+new:tags",
-        height=90,
-        placeholder="team=support\nproject=agent",
-        help="One key=value per line.",
-    )
-    slots["tags"] = st.empty()
-    settings_editors(draft, slots)
+    draft_part(draft, slots, lambda: template_editor(draft, slots))
+    commit_message_field(draft, slots, "edit_w:+new:message")
+    draft_part(draft, slots, tags_part)
+    draft_part(draft, slots, lambda: settings_editors(draft, slots))
     create = submit_or_discard(draft, None, "Create prompt", "edit_create")
     problems = draft.visible_problems(existing)
     show_problems(slots, problems)
@@ -185,23 +189,21 @@ if draft.stale_latest is not None:
         discard_draft(name)
         open_editor(name, target)
 
-template_editor(draft, slots)
-settings_editors(draft, slots, extras_expanded=bool(base.response_format or base.user_tags))
 
-st.subheader(f"Changes against v{base.version}")
+def changes_part() -> None:
+    template_editor(draft, slots)
+    settings_editors(draft, slots, extras_expanded=bool(base.response_format or base.user_tags))
+    st.subheader(f"Changes against v{base.version}")
+    if draft.same_as(base):
+        st.caption("No changes yet.")
+    else:
+        draft_diff(base, draft)
+
+
+# Reruns alone, except while the warning above shows the draft against a newer version too.
+draft_part(draft, slots, changes_part, alone=draft.stale_latest is None)
+commit_message_field(draft, slots, f"edit_w:{name}:message", "What changed and why")
 unchanged = draft.same_as(base)
-if unchanged:
-    st.caption("No changes yet.")
-else:
-    draft_diff(base, draft)
-
-draft.commit_message = st.text_input(
-    "Commit message",
-    value=draft.commit_message,
-    key=f"edit_w:{name}:message",
-    placeholder="What changed and why",
-)
-slots["commit_message"] = st.empty()
 commit = submit_or_discard(draft, name, "Commit version", "edit_commit")
 problems = draft.visible_problems()
 show_problems(slots, problems)

@@ -6,7 +6,6 @@ when their page is not rendered, so every widget starts from the draft and write
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -20,7 +19,7 @@ from promptui.registry.models import PromptType, PromptVersion
 from promptui.registry.validation import parse_chat_json
 from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS, side_by_side_html
-from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.feedback import md_code, show_error
 from promptui.ui.nav import EDIT_PAGE, prompt_params, queue_page
 
 NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
@@ -103,13 +102,6 @@ def template_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None:
         text_editor(draft)
     slots["template"] = st.empty()
     show_detected_variables(draft)
-
-
-def show_problems(slots: Mapping[str, DeltaGenerator], problems: Mapping[str, str]) -> None:
-    """Each field's problem in the slot under that field (filled after every field ran)."""
-    for field, slot in slots.items():
-        if field in problems:
-            slot.error(md_escape(problems[field]), icon="✋")
 
 
 def name_field(draft: Draft) -> None:

@@ -1,0 +1,115 @@
+"""Real Chromium against `streamlit run`: leaving a field of the editor reruns only its part of
+the page (what the server sends back has no sidebar in it), shows that part's problems and
+diff, and keeps what was typed in the draft across a page switch."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Page, WebSocket, expect
+
+from promptui.registry import PromptRegistry
+from tests.browser import wait_idle
+from tests.servers import Server
+
+pytestmark = pytest.mark.browser
+
+SIDEBAR = b"Refresh from registry"  # a sidebar button: every run of a whole page sends it
+NO_MESSAGE = "Write a commit message that says what changed and why."
+
+
+class Frames:
+    """The websocket frames the browser received from Streamlit (ForwardMsg protobufs, whose
+    strings are plain UTF-8)."""
+
+    def __init__(self, page: Page) -> None:
+        self.received: list[bytes] = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws: WebSocket) -> None:
+        ws.on("framereceived", self._keep)
+
+    def _keep(self, frame: bytes | str) -> None:
+        self.received.append(frame if isinstance(frame, bytes) else frame.encode())
+
+
+def sent(frames: list[bytes], text: str | bytes) -> bool:
+    needle = text if isinstance(text, bytes) else text.encode()
+    return any(needle in f for f in frames)
+
+
+def leave(page: Page, frames: Frames, label: str, text: str, *, drawn: str) -> list[bytes]:
+    """Fill the field labelled `label`, leave it with Tab, and return the frames received
+    until a run drew `drawn` (text of the part that field is in) and the app is idle."""
+    start = len(frames.received)
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Tab")
+    deadline = time.monotonic() + 20
+    while not sent(frames.received[start:], drawn):
+        assert time.monotonic() < deadline, f"no run drew {drawn!r} after {label} was left"
+        page.wait_for_timeout(20)  # lets Playwright deliver the frames' events
+    wait_idle(page)
+    return frames.received[start:]
+
+
+def test_a_new_version_s_fields_rerun_only_their_part_and_keep_what_was_typed(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Hello {{name}}.", "first")
+    frames = Frames(page)
+    page.goto(f"{app.url}/edit?prompt={unique_name}")
+    expect(page.get_by_role("heading", name=f"New version of {unique_name}")).to_be_visible()
+    wait_idle(page)
+    assert sent(frames.received, SIDEBAR)  # the whole page's run: the check below can fail
+
+    # The template's part holds the diff: it shows the change; the sidebar is not sent again.
+    got = leave(page, frames, "Template", "Hello {{name}} in {{language}}.", drawn="Template")
+    expect(page.locator(".pu-diff").first).to_contain_text("language")
+    assert sent(got, "Changes against v1")
+    assert not sent(got, SIDEBAR)
+
+    # A commit tried without a message: a whole run, which marks the empty message.
+    page.get_by_role("button", name="Commit version").click()
+    expect(page.get_by_text(NO_MESSAGE)).to_be_visible()
+    # The message's own part takes the mark away once a message is written.
+    got = leave(page, frames, "Commit message", "Say which language", drawn="Commit message")
+    expect(page.get_by_text(NO_MESSAGE)).to_have_count(0)
+    assert not sent(got, SIDEBAR)
+
+    # Both reached the draft: another page and back, and they are still there.
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name="Prompts", exact=True).click()
+    expect(page.get_by_role("heading", name="Prompts", exact=True)).to_be_visible()
+    sidebar.get_by_role("link", name="Create / edit", exact=True).click()
+    expect(page.get_by_label("Template", exact=True)).to_have_value(
+        "Hello {{name}} in {{language}}."
+    )
+    expect(page.get_by_label("Commit message", exact=True)).to_have_value("Say which language")
+
+
+def test_a_new_prompt_s_name_is_checked_in_its_own_part(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Taken.", "first")
+    frames = Frames(page)
+    page.goto(f"{app.url}/edit")
+    expect(page.get_by_role("heading", name="Create prompt")).to_be_visible()
+    wait_idle(page)
+
+    got = leave(page, frames, "Name", unique_name, drawn="already exists")
+    expect(page.get_by_text(f"A prompt named '{unique_name}' already exists")).to_be_visible()
+    assert not sent(got, SIDEBAR)
+
+    got = leave(page, frames, "Name", f"{unique_name}-2", drawn="Name")
+    expect(page.get_by_text("already exists")).to_have_count(0)
+    assert not sent(got, SIDEBAR)
+
+    # Switching the template's type is a whole run (the sidebar is sent), and keeps the name.
+    start = len(frames.received)
+    page.get_by_test_id("stMain").get_by_text("Chat (messages)", exact=True).click()
+    expect(page.get_by_label("Message 1 content", exact=True)).to_be_visible()
+    wait_idle(page)
+    assert sent(frames.received[start:], SIDEBAR)
+    expect(page.get_by_label("Name", exact=True)).to_have_value(f"{unique_name}-2")
