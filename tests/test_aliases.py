@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -133,6 +134,40 @@ def test_move_costs_four_requests(server_registry: PromptRegistry, unique_name: 
         move_alias(server_registry, history, unique_name, "production", 2, expected=1)
     # alias check, the write; history: create run, finish run
     assert log.count == 4
+
+
+def test_what_runs_meanwhile_sees_the_move_while_the_history_is_written(
+    server_registry: PromptRegistry, unique_name: str
+) -> None:
+    _three_versions(server_registry, unique_name)
+    history = AliasHistory(server_registry, f"hist-{unique_name}")
+    move_alias(server_registry, history, unique_name, "production", 1, expected=None)
+    seen: list[tuple[int | None, int, bool]] = []
+
+    def reread() -> None:
+        aliases = server_registry.get_aliases(unique_name)
+        seen.append((aliases.get("production"), len(history.events(unique_name)), True))
+
+    main = threading.get_ident()
+    threads: list[int] = []
+    with count_requests() as log:
+        event = move_alias(
+            server_registry, history, unique_name, "production", 2, expected=1,
+            meanwhile=lambda: (threads.append(threading.get_ident()), reread()),
+        )  # fmt: skip
+    assert event is not None and event.to_version == 2
+    assert seen and seen[0][0] == 2  # run once the alias points to v2
+    assert threads and threads[0] != main  # beside the history's write, not after it
+    assert log.count == 4 + 2  # the move's four, and the two reads run meanwhile
+    assert [e.to_version for e in history.events(unique_name)][:1] == [2]
+
+    def broken() -> None:
+        raise NotFoundError("gone")
+
+    with pytest.raises(NotFoundError, match="gone"):  # its error is raised, after the record
+        remove_alias(server_registry, history, unique_name, "production", meanwhile=broken)
+    assert server_registry.get_aliases(unique_name) == {}
+    assert history.events(unique_name)[0].to_version is None  # the removal was recorded
 
 
 def test_rollback_target_is_the_version_before_the_last_change() -> None:

@@ -80,8 +80,12 @@ def test_a_drop_moves_the_alias_once(
     assert (newest.alias, newest.from_version, newest.to_version) == ("champion", 2, 6)
     assert newest.user == "tester@example.com"
     # The history (read for changes made outside promptui), the alias read for the
-    # compare-and-set, the write, the history record (two), the prompt read again (two).
+    # compare-and-set, the write, the history record (two), and the prompt read again (two)
+    # while the record is written: the run after the move reads nothing more.
     assert log.count == 7, log.calls
+    urls = [url.split("/api/2.0/mlflow/")[-1] for _, url in log.calls]
+    reread = len(urls) - 1 - urls[::-1].index("registered-models/get")
+    assert reread < urls.index("runs/update"), urls  # sent before the record was finished
 
     with count_requests() as rerun:
         app.run()  # the same drop, reported again, is not a second move

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from promptui.aliases.history import (
     AliasEvent,
@@ -63,15 +64,26 @@ def _recorded(
     to_version: int | None,
     reason: str,
     user: str | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> AliasEvent:
+    """Record the change; `meanwhile` runs in a second thread while it is written (the two
+    history requests), and its own errors are raised once the record is written."""
+    pool = ThreadPoolExecutor(max_workers=1) if meanwhile is not None else None
+    side = pool.submit(meanwhile) if pool is not None and meanwhile is not None else None
     try:
-        return history.record(name, alias, from_version, to_version, reason=reason, user=user)
+        event = history.record(name, alias, from_version, to_version, reason=reason, user=user)
     except PromptUIError as e:
         raise type(e)(
             f"'{alias}' of '{name}' now points to {version_label(to_version)}, but the change "
             f"could not be written to the history ({e.message}). It will show as changed "
             "outside promptui."
         ) from e
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    if side is not None:
+        side.result()
+    return event
 
 
 def move_alias(
@@ -84,10 +96,15 @@ def move_alias(
     expected: int | None = UNSET,
     reason: str = "",
     user: str | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> AliasEvent | None:
     """Point `alias` at `to_version` and record it; ConflictError when it moved since `expected`.
 
-    Returns the recorded event, or None when the alias already pointed there (nothing written).
+    Four requests: the alias read for the compare-and-set, the write, the history record (two).
+    `meanwhile` (no Streamlit calls in it) runs once the alias points there, while the history
+    is written: a re-read of the prompt costs no round trip of its own then.
+    Returns the recorded event, or None when the alias already pointed there (nothing written,
+    `meanwhile` not run).
     """
     reason = check_reason(reason, required=False)
     if expected is not UNSET and expected == to_version:
@@ -100,7 +117,9 @@ def move_alias(
             raise ConflictError(e.message + _who_changed(history, name, alias, now)) from None
         if move.from_version == move.to_version:
             return None
-        return _recorded(history, name, alias, move.from_version, move.to_version, reason, user)
+        return _recorded(
+            history, name, alias, move.from_version, move.to_version, reason, user, meanwhile
+        )
 
 
 def remove_alias(
@@ -112,8 +131,10 @@ def remove_alias(
     expected: int | None = UNSET,
     reason: str = "",
     user: str | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> AliasEvent:
-    """Delete `alias` and record it; ConflictError when it moved since `expected`."""
+    """Delete `alias` and record it; ConflictError when it moved since `expected`. Four
+    requests; `meanwhile` as in `move_alias`."""
     reason = check_reason(reason, required=False)
     with _move_lock(registry, name, alias):
         try:
@@ -121,7 +142,7 @@ def remove_alias(
         except ConflictError as e:
             now = registry.get_aliases(name).get(alias)
             raise ConflictError(e.message + _who_changed(history, name, alias, now)) from None
-        return _recorded(history, name, alias, move.from_version, None, reason, user)
+        return _recorded(history, name, alias, move.from_version, None, reason, user, meanwhile)
 
 
 def delete_version(

@@ -10,6 +10,7 @@ The keyboard panel and move-back buttons are in `alias_controls`, the history vi
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -83,9 +84,17 @@ class AliasActions:
             self.apply(req, req.reason)
 
     def apply(self, req: MoveRequest, reason: str) -> bool:
-        """Write the move (with the compare-and-set on `from_version`) and re-read afterwards.
-        Changes made outside promptui that this page noticed are recorded first: a write is
-        when the history is written."""
+        """Write the move (with the compare-and-set on `from_version`), and re-read the prompt
+        while its history record is written (the next run shows that read). Changes made
+        outside promptui that this page noticed are recorded first: a write is when the
+        history is written."""
+        registry = state.registry()
+        fresh: list[PromptDetail] = []
+
+        def reread() -> None:  # while the history is written; its failure shows on the rerun
+            with suppress(PromptUIError):
+                fresh.append(registry.get_prompt(req.name))
+
         try:
             record_outside_changes(
                 state.registry(),
@@ -103,6 +112,7 @@ class AliasActions:
                     expected=req.from_version,
                     reason=reason,
                     user=state.current_user(),
+                    meanwhile=reread,
                 )
                 done = f"Removed '{req.alias}' (it pointed to {version_label(req.from_version)})."
             else:
@@ -115,6 +125,7 @@ class AliasActions:
                     expected=req.from_version,
                     reason=reason,
                     user=state.current_user(),
+                    meanwhile=reread,
                 )
                 done = f"'{req.alias}' now points to {version_label(req.to_version)}."
         except PromptUIError as e:
@@ -122,7 +133,7 @@ class AliasActions:
             state.invalidate()  # a conflict means our view is stale: show the registry's state
             return False
         st.session_state[self.flash_key] = done
-        state.invalidate()
+        state.invalidate(fresh[0] if fresh else None)
         return True
 
     def show_flash(self, where: DeltaGenerator | None = None) -> None:

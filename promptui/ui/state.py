@@ -256,10 +256,13 @@ def last_good_prompt(name: str) -> Read[PromptDetail] | None:
         return _shared().last_good.get((default_tracking_uri(), f"{_who()}:prompt:{name}"))
 
 
-def invalidate() -> None:
+def invalidate(fresh: PromptDetail | None = None) -> None:
     """Forget what was read, after a write or when asked to refresh: the next read asks the
-    registry."""
+    registry. `fresh`, a read of one prompt made after the write, is kept as this page load's
+    read of it."""
     st.session_state[_READS_KEY] = {}
+    if fresh is not None:
+        _read("prompt", fresh.name, lambda: fresh)
     shared = _shared()
     with shared.lock:
         shared.lists.clear()
