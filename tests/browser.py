@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Locator, Page, Playwright, expect
+from playwright.sync_api import Browser, Locator, Page, Playwright, WebSocket, expect
 
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, start_streamlit
 
@@ -20,6 +20,31 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 def template_view(page: Page, text: str) -> Locator:
     """The prompt page's template views (a text template, or a chat message) holding `text`."""
     return page.locator(".pu-template").filter(has_text=text)
+
+
+# A sidebar button's label: every run of a whole page sends it again, a fragment's run does not.
+SIDEBAR = b"Refresh from registry"
+
+
+class Frames:
+    """The websocket frames the browser received from Streamlit (ForwardMsg protobufs, whose
+    strings are plain UTF-8), from every connection the page opens."""
+
+    def __init__(self, page: Page) -> None:
+        self.received: list[bytes] = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws: WebSocket) -> None:
+        ws.on("framereceived", self._keep)
+
+    def _keep(self, frame: bytes | str) -> None:
+        self.received.append(frame if isinstance(frame, bytes) else frame.encode())
+
+
+def sent(frames: list[bytes], text: str | bytes) -> bool:
+    """Whether any of `frames` holds `text`."""
+    needle = text if isinstance(text, bytes) else text.encode()
+    return any(needle in f for f in frames)
 
 
 def wait_idle(page: Page) -> None:

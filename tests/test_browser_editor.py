@@ -7,36 +7,15 @@ from __future__ import annotations
 import time
 
 import pytest
-from playwright.sync_api import Page, WebSocket, expect
+from playwright.sync_api import Page, expect
 
 from promptui.registry import PromptRegistry
-from tests.browser import wait_idle
+from tests.browser import SIDEBAR, Frames, sent, wait_idle
 from tests.servers import Server
 
 pytestmark = pytest.mark.browser
 
-SIDEBAR = b"Refresh from registry"  # a sidebar button: every run of a whole page sends it
 NO_MESSAGE = "Write a commit message that says what changed and why."
-
-
-class Frames:
-    """The websocket frames the browser received from Streamlit (ForwardMsg protobufs, whose
-    strings are plain UTF-8)."""
-
-    def __init__(self, page: Page) -> None:
-        self.received: list[bytes] = []
-        page.on("websocket", self._watch)
-
-    def _watch(self, ws: WebSocket) -> None:
-        ws.on("framereceived", self._keep)
-
-    def _keep(self, frame: bytes | str) -> None:
-        self.received.append(frame if isinstance(frame, bytes) else frame.encode())
-
-
-def sent(frames: list[bytes], text: str | bytes) -> bool:
-    needle = text if isinstance(text, bytes) else text.encode()
-    return any(needle in f for f in frames)
 
 
 def leave(page: Page, frames: Frames, label: str, text: str, *, drawn: str) -> list[bytes]:
