@@ -33,15 +33,22 @@ def leave(page: Page, frames: Frames, label: str, text: str, *, drawn: str) -> l
     return frames.received[start:]
 
 
+def opened(page: Page, app: Server, path: str, heading: str) -> Frames:
+    """The editor at `path` with its first run (a whole page's) drawn, and the frames the
+    page receives from then on."""
+    frames = Frames(page)
+    page.goto(f"{app.url}/{path}")
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    wait_idle(page)
+    assert sent(frames.received, SIDEBAR)  # a whole page's run: the checks below can fail
+    return frames
+
+
 def test_a_new_version_s_fields_rerun_only_their_part_and_keep_what_was_typed(
     app: Server, page: Page, mlflow_server: Server, unique_name: str
 ) -> None:
     PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Hello {{name}}.", "first")
-    frames = Frames(page)
-    page.goto(f"{app.url}/edit?prompt={unique_name}")
-    expect(page.get_by_role("heading", name=f"New version of {unique_name}")).to_be_visible()
-    wait_idle(page)
-    assert sent(frames.received, SIDEBAR)  # the whole page's run: the check below can fail
+    frames = opened(page, app, f"edit?prompt={unique_name}", f"New version of {unique_name}")
 
     # The template's part holds the diff: it shows the change; the sidebar is not sent again.
     got = leave(page, frames, "Template", "Hello {{name}} in {{language}}.", drawn="Template")
@@ -72,10 +79,7 @@ def test_a_new_prompt_s_name_is_checked_in_its_own_part(
     app: Server, page: Page, mlflow_server: Server, unique_name: str
 ) -> None:
     PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Taken.", "first")
-    frames = Frames(page)
-    page.goto(f"{app.url}/edit")
-    expect(page.get_by_role("heading", name="Create prompt")).to_be_visible()
-    wait_idle(page)
+    frames = opened(page, app, "edit", "Create prompt")
 
     got = leave(page, frames, "Name", unique_name, drawn="already exists")
     expect(page.get_by_text(f"A prompt named '{unique_name}' already exists")).to_be_visible()
