@@ -68,9 +68,19 @@ detail: PromptDetail = prompt_or_stop(name, retry_key="prompt_retry")
 can_edit, why_not_edit = may(name, "EDIT")
 alias_links(detail)
 alias_actions = AliasActions("prompt")  # rollback of protected aliases, confirmed in a dialog
-rollback_buttons(detail, alias_actions, "prompt", disabled=why_not_edit)
-alias_actions.show_flash(st.container())  # always drawn: a message never shifts what follows
-alias_actions.confirm_if_pending()  # a rollback's or a drop's confirm step, before the rest
+
+
+@st.fragment
+def rollback_part() -> None:
+    """A click on "Roll back" reruns only this part: the confirm step opens over the page as
+    it is drawn. Confirm and Cancel run the whole page."""
+    alias_actions.confirming = False  # once per run of this part, or of the page
+    rollback_buttons(detail, alias_actions, "prompt", disabled=why_not_edit)
+    alias_actions.show_flash(st.container())  # always drawn: a message never shifts the rest
+    alias_actions.confirm_if_pending()  # a rollback's or a drop's confirm step, before the rest
+
+
+rollback_part()
 
 if not detail.versions:
     st.info("This prompt has no versions left.")

@@ -16,7 +16,7 @@ from promptui.aliases import move_alias
 from promptui.aliases.history import AliasHistory
 from promptui.registry import PromptRegistry
 from promptui.ui.alias_history_view import version_color
-from tests.browser import streamlit_app, wait_idle
+from tests.browser import SIDEBAR, Frames, sent, streamlit_app, wait_idle
 from tests.servers import Server
 
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -344,3 +344,35 @@ def test_drag_on_the_prompt_page_board(
     expect(main.get_by_text("Version 3", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert page.evaluate("window.__xss") is None
+
+
+@pytest.mark.browser
+def test_roll_back_on_the_prompt_page_opens_its_confirm_step_without_redrawing_the_page(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    registry = PromptRegistry(mlflow_server.url)
+    registry.create_prompt(unique_name, "Answer {{question}}.", "first")
+    registry.commit_version(unique_name, "Answer {{question}} now.", "second")
+    history = AliasHistory(registry)
+    move_alias(registry, history, unique_name, "production", 1, expected=None)
+    move_alias(registry, history, unique_name, "production", 2, expected=1, reason="ship")
+    frames = Frames(page)
+    page.goto(f"{app.url}/prompt?prompt={unique_name}")
+    expect(page.get_by_role("heading", name=unique_name)).to_be_visible()
+    wait_idle(page)
+    assert sent(frames.received, SIDEBAR)  # the whole page's run: the checks below can fail
+
+    start = len(frames.received)
+    page.get_by_role("button", name="Roll back production…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("v2 → v1")).to_be_visible()
+    wait_idle(page)
+    assert not sent(frames.received[start:], SIDEBAR)  # only the rollback's part ran
+
+    start = len(frames.received)
+    _confirm(page, None)  # the reason is prefilled ("Rollback")
+    expect(page.get_by_role("link", name=re.compile(r"^production\s*→\s*v1"))).to_be_visible()
+    wait_idle(page)
+    assert sent(frames.received[start:], SIDEBAR)  # the move redraws the whole page
+    assert registry.get_aliases(unique_name) == {"production": 1}
+    assert history.events(unique_name)[0].to_version == 1
