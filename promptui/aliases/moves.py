@@ -68,19 +68,16 @@ def _recorded(
 ) -> AliasEvent:
     """Record the change; `meanwhile` runs in a second thread while it is written (the two
     history requests), and its own errors are raised once the record is written."""
-    pool = ThreadPoolExecutor(max_workers=1) if meanwhile is not None else None
-    side = pool.submit(meanwhile) if pool is not None and meanwhile is not None else None
-    try:
-        event = history.record(name, alias, from_version, to_version, reason=reason, user=user)
-    except PromptUIError as e:
-        raise type(e)(
-            f"'{alias}' of '{name}' now points to {version_label(to_version)}, but the change "
-            f"could not be written to the history ({e.message}). It will show as changed "
-            "outside promptui."
-        ) from e
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a thread starts only on submit
+        side = pool.submit(meanwhile) if meanwhile is not None else None
+        try:
+            event = history.record(name, alias, from_version, to_version, reason=reason, user=user)
+        except PromptUIError as e:
+            raise type(e)(
+                f"'{alias}' of '{name}' now points to {version_label(to_version)}, but the "
+                f"change could not be written to the history ({e.message}). It will show as "
+                "changed outside promptui."
+            ) from e
     if side is not None:
         side.result()
     return event

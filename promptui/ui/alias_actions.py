@@ -97,7 +97,7 @@ class AliasActions:
 
         try:
             record_outside_changes(
-                state.registry(),
+                registry,
                 state.alias_history(),
                 req.name,
                 state.get_prompt(req.name).aliases,
@@ -105,7 +105,7 @@ class AliasActions:
             )
             if req.to_version is None:
                 remove_alias(
-                    state.registry(),
+                    registry,
                     state.alias_history(),
                     req.name,
                     req.alias,
@@ -117,7 +117,7 @@ class AliasActions:
                 done = f"Removed '{req.alias}' (it pointed to {version_label(req.from_version)})."
             else:
                 move_alias(
-                    state.registry(),
+                    registry,
                     state.alias_history(),
                     req.name,
                     req.alias,
