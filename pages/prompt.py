@@ -14,9 +14,9 @@ from promptui.ui.alias_actions import AliasActions
 from promptui.ui.alias_controls import rollback_buttons, short_board
 from promptui.ui.approvals import pending_requests
 from promptui.ui.auth import may
-from promptui.ui.editor import open_new_version
 from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.files import download_prompt
+from promptui.ui.inline_editor import inline_editing, inline_editor, start_inline_edit
 from promptui.ui.insights import metrics_across_versions, version_insights
 from promptui.ui.layout import page_setup
 from promptui.ui.model_settings import model_settings_editor
@@ -94,35 +94,42 @@ if wanted and requested is None:
 selected = requested or detail.versions[0]
 index = detail.versions.index(selected)
 
-# The main action first, above everything drawn by components (which grow as they mount).
-with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
-    st.button(  # the editor opens from the callback: this page is not drawn again first
-        f"New version from v{selected.version}",
-        key="prompt_edit",
-        type="primary",
-        icon=":material/edit:",
-        disabled=not can_edit,
-        help=why_not_edit,
-        on_click=open_new_version,
-        args=(name, selected.version),
-    )
-    st.page_link(
-        ALIASES_PAGE,
-        label="Aliases, history & rollback",
-        icon=":material/label:",
-        query_params={"prompt": name},
-    )
-    if (base := compare_base(detail, selected)) is not None:
-        sides = f"{version_name(detail, base)} → {version_name(detail, selected.version)}"
-        st.page_link(
-            COMPARE_PAGE,
-            label=f"Compare {md_escape(sides)}",
-            icon=":material/difference:",
-            query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
-        )
-    copy_load_code(detail, selected, key="prompt_copy_code")
-    download_prompt(detail, key="prompt_download")
 
+@st.fragment
+def actions_part() -> None:
+    """The page's actions, first, above everything drawn by components (which grow as they
+    mount). "New version" opens the editor under them: a click reruns only this part."""
+    with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
+        if st.button(
+            f"New version from v{selected.version}",
+            key="prompt_edit",
+            type="primary",
+            icon=":material/edit:",
+            disabled=not can_edit,
+            help=why_not_edit,
+        ):
+            start_inline_edit(detail, selected.version)
+        st.page_link(
+            ALIASES_PAGE,
+            label="Aliases, history & rollback",
+            icon=":material/label:",
+            query_params={"prompt": name},
+        )
+        if (base := compare_base(detail, selected)) is not None:
+            sides = f"{version_name(detail, base)} → {version_name(detail, selected.version)}"
+            st.page_link(
+                COMPARE_PAGE,
+                label=f"Compare {md_escape(sides)}",
+                icon=":material/difference:",
+                query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
+            )
+        copy_load_code(detail, selected, key="prompt_copy_code")
+        download_prompt(detail, key="prompt_download")
+    if can_edit and inline_editing(name):
+        inline_editor(detail)
+
+
+actions_part()
 short_board(detail, alias_actions, selected.version, readonly=why_not_edit)
 
 st.subheader("Versions")

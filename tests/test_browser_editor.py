@@ -22,7 +22,7 @@ def leave(page: Page, frames: Frames, label: str, text: str, *, drawn: str) -> l
     """Fill the field labelled `label`, leave it with Tab, and return the frames received
     until a run drew `drawn` (text of the part that field is in) and the app is idle."""
     start = len(frames.received)
-    box = page.get_by_label(label, exact=True)
+    box = page.get_by_role("textbox", name=label, exact=True)
     box.fill(text)
     box.press("Tab")
     deadline = time.monotonic() + 20
@@ -96,3 +96,52 @@ def test_a_new_prompt_s_name_is_checked_in_its_own_part(
     wait_idle(page)
     assert sent(frames.received[start:], SIDEBAR)
     expect(page.get_by_label("Name", exact=True)).to_have_value(f"{unique_name}-2")
+
+
+def test_new_version_on_the_prompt_page_opens_its_editor_in_place_and_commits(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(unique_name, "Hello {{name}}.", "first", model_config={"top_k": 5})
+    frames = opened(page, app, f"prompt?prompt={unique_name}", unique_name)
+
+    # The click reruns only the page's actions, which open the editor under them.
+    start = len(frames.received)
+    page.get_by_role("button", name="New version from v1").click()
+    template = page.get_by_role("textbox", name="Template", exact=True)
+    expect(template).to_have_value("Hello {{name}}.")
+    wait_idle(page)
+    assert not sent(frames.received[start:], SIDEBAR)
+    leave(page, frames, "Template", "Hello {{name}}, in {{language}}.", drawn="Template")
+    page.get_by_text("Changes against v1", exact=True).click()
+    expect(page.locator(".pu-diff").first).to_contain_text("language")
+    leave(page, frames, "Commit message", "Say which language", drawn="Commit message")
+
+    # Commit writes the version and draws the whole page on it.
+    start = len(frames.received)
+    page.get_by_role("button", name="Commit", exact=True).click()
+    expect(page.locator(".pu-template").first).to_contain_text("in {{language}}")
+    expect(page.get_by_role("button", name="New version from v2")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Template", exact=True)).to_have_count(0)
+    wait_idle(page)
+    assert sent(frames.received[start:], SIDEBAR)
+    latest = reg.get_prompt(unique_name).latest
+    assert latest is not None
+    assert (latest.version, latest.text, dict(latest.model_config)) == (
+        2,
+        "Hello {{name}}, in {{language}}.",
+        {"top_k": 5},
+    )
+
+
+def test_the_prompt_page_s_editor_goes_on_in_the_editor_page_from_a_part_s_run(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    PromptRegistry(mlflow_server.url).create_prompt(unique_name, "Hello {{name}}.", "first")
+    frames = opened(page, app, f"prompt?prompt={unique_name}", unique_name)
+    page.get_by_role("button", name="New version from v1").click()
+    leave(page, frames, "Template", "Hello {{name}}, mine.", drawn="Template")
+    page.get_by_role("button", name="Open in the editor").click()
+    expect(page.get_by_role("heading", name=f"New version of {unique_name}")).to_be_visible()
+    expect(page.get_by_label("Template", exact=True)).to_have_value("Hello {{name}}, mine.")
+    expect(page).to_have_url(f"{app.url}/edit?prompt={unique_name}&version=1")

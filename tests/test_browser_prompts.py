@@ -50,12 +50,13 @@ def test_create_edit_commit_and_see_it_listed(
     expect(template_view(page, "Answer {{question}}").first).to_contain_text(PAYLOAD)
     assert_nothing_injected(page)
 
-    page.get_by_role("button", name="New version from v1").click()
-    expect(page.get_by_role("heading", name=f"New version of {unique_name}")).to_be_visible()
-    template = page.get_by_label("Template", exact=True)
+    page.get_by_role("button", name="New version from v1").click()  # edited on this page
+    template = page.get_by_role("textbox", name="Template", exact=True)
     expect(template).to_have_value(f"Answer {{{{question}}}}. {PAYLOAD}")
     template.fill(f"Answer {{{{question}}}} in {{{{language}}}}. {PAYLOAD}")
     template.press("Tab")
+    wait_idle(page)
+    page.get_by_text("Changes against v1", exact=True).click()
     diff = page.locator(".pu-diff").first
     expect(diff).to_contain_text("language")
     expect(diff).to_contain_text("<script>")
@@ -63,7 +64,7 @@ def test_create_edit_commit_and_see_it_listed(
     message.fill("Answer in the user's <i>language</i>")
     message.press("Enter")
     wait_idle(page)
-    page.get_by_role("button", name="Commit version").click()
+    page.get_by_role("button", name="Commit", exact=True).click()
 
     expect(page.get_by_text("Version 2", exact=False).first).to_be_visible()
     expect(page.get_by_test_id("stText").filter(has_text="<i>language</i>")).to_be_visible()

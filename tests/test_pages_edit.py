@@ -39,6 +39,12 @@ def _html(at: AppTest) -> str:
     return " ".join(h.proto.body for h in at.get("html"))
 
 
+def _to_editor(at: AppTest) -> None:
+    """From the prompt page: "New version", then "Open in the editor"."""
+    at.button(key="prompt_edit").click().run()
+    at.button(key="prompt_inline_full").click().run()
+
+
 # -- create ---------------------------------------------------------------------------------
 
 
@@ -174,7 +180,7 @@ def test_edit_shows_the_diff_and_needs_a_commit_message(
     reg = PromptRegistry(mlflow_server.url)
     reg.create_prompt(unique_name, "Answer the {{question}}.", "first", model_config={"top_k": 5})
     at = open_page(start_app(monkeypatch, mlflow_server.url), "prompt", prompt=unique_name)
-    at.button(key="prompt_edit").click().run()
+    _to_editor(at)
     assert titles(at) == [f"New version of {unique_name}"]
     at.switch_page("pages/edit.py")
     text = at.text_area(key=f"edit_w:{unique_name}:text")
@@ -370,7 +376,7 @@ def test_new_version_opens_on_the_prompt_as_the_page_read_it(
     at = open_page(start_app(monkeypatch, mlflow_server.url), "prompt", prompt=unique_name)
     reg.commit_version(unique_name, "three", "third")  # after the page read the prompt
     with count_requests() as opening:
-        at.button(key="prompt_edit").click().run()
+        _to_editor(at)
     assert opening.count == 0  # the prompt as the page read it, carried into the editor
     assert titles(at) == [f"New version of {unique_name}"]
     assert at.text_area(key=f"edit_w:{unique_name}:text").value == "two"
@@ -383,6 +389,6 @@ def test_new_version_opens_on_the_prompt_as_the_page_read_it(
     key = ("prompt", unique_name)
     reads[key] = replace(reads[key], at=reads[key].at - timedelta(seconds=CARRY_MAX_AGE_S + 1))
     with count_requests() as opening:
-        at.button(key="prompt_edit").click().run()
+        _to_editor(at)
     assert opening.count == 2  # the prompt and its versions, at once
     assert at.text_area(key=f"edit_w:{unique_name}:text").value == "three"

@@ -7,6 +7,7 @@ when their page is not rendered, so every widget starts from the draft and write
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +21,7 @@ from promptui.registry.validation import parse_chat_json
 from promptui.ui import state
 from promptui.ui.diff_html import DIFF_CSS, side_by_side_html
 from promptui.ui.feedback import md_code, show_error
-from promptui.ui.nav import EDIT_PAGE, prompt_params, queue_page
+from promptui.ui.nav import EDIT_PAGE, open_editor, queue_page
 
 NEW = "+new"  # stands for "a new prompt"; `+` cannot occur in a prompt name
 
@@ -32,6 +33,11 @@ def draft_key(name: str | None) -> str:
 
 def _widget_prefix(name: str | None) -> str:
     return f"edit_w:{name or NEW}:"
+
+
+def widget_key(name: str | None, field: str) -> str:
+    """The session key of a widget of `name`'s draft (dropped with the draft)."""
+    return _widget_prefix(name) + field
 
 
 def _prefix(draft: Draft) -> str:
@@ -65,12 +71,13 @@ def start_new_prompt(prompt_type: PromptType) -> None:
     queue_page(EDIT_PAGE)
 
 
-def open_new_version(name: str, version: int) -> None:
-    """Widget callback ("New version" on the prompt page): open the editor on `version`,
-    starting from the prompt as that page read it (at most `state.CARRY_MAX_AGE_S` old: no
-    request; a commit still checks for newer versions first)."""
+def open_new_version(name: str, version: int) -> NoReturn:
+    """Open the editor on `version`, starting from the prompt as this page read it (at most
+    `state.CARRY_MAX_AGE_S` old: no request; a commit still checks for newer versions first).
+    Call in a run, not a widget callback (it switches pages at once, also from a part of the
+    page that reruns alone)."""
     state.carry_reads(("prompt", name))
-    queue_page(EDIT_PAGE, prompt_params(name, version))
+    open_editor(name, version)
 
 
 def discard_draft(name: str | None) -> None:
@@ -81,14 +88,20 @@ def discard_draft(name: str | None) -> None:
     st.session_state.pop(draft_key(name), None)
 
 
+def discard_button(name: str | None, key: str, width: Literal["content", "stretch"]) -> None:
+    """ "Discard draft", asking first; the draft's widgets go with it and the page reruns."""
+    with st.popover("Discard draft", width=width):
+        if st.button("Yes, throw this draft away", key=key):
+            discard_draft(name)
+            st.rerun()
+
+
 def submit_or_discard(draft: Draft, name: str | None, label: str, key: str) -> bool:
     """The submit button beside a guarded "Discard draft" of `name`'s draft; True on submit."""
     c1, c2, _ = st.columns([1, 1, 3])
     submitted = c1.button(label, type="primary", key=key, width="stretch")
-    with c2.popover("Discard draft", width="stretch"):
-        if st.button("Yes, throw this draft away", key=f"{key}_discard"):
-            discard_draft(name)
-            st.rerun()
+    with c2:
+        discard_button(name, f"{key}_discard", "stretch")
     if submitted:
         draft.attempted = True
     return submitted

@@ -1,0 +1,167 @@
+"""The prompt page's own editor: "New version" opens the template and a commit message under
+the page's actions, as a part of the page that reruns alone (no page switch, no request).
+
+It edits the same draft as the editor page ("Open in the editor" continues it there, with
+settings, tags and the stale-base review), so everything the form does not show is carried
+into the new version unchanged, as the editor page carries it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from promptui.drafts import Draft, draft_from_version, save_draft
+from promptui.registry.errors import PromptUIError, StaleBaseError
+from promptui.registry.models import PromptDetail, PromptVersion
+from promptui.ui import state
+from promptui.ui.draft_parts import show_problems
+from promptui.ui.editor import (
+    discard_button,
+    discard_draft,
+    draft_diff,
+    get_draft,
+    open_new_version,
+    put_draft,
+    template_editor,
+    widget_key,
+)
+from promptui.ui.feedback import md_code, md_escape, show_error
+from promptui.ui.nav import open_editor
+
+_FIELDS = ("template", "commit_message")  # the problems shown here; others need the editor
+
+
+def _open_key(name: str) -> str:
+    # Under the draft's widget prefix: discarding the draft closes the editor too.
+    return widget_key(name, "inline_open")
+
+
+def start_inline_edit(detail: PromptDetail, version: int) -> None:
+    """ "New version from vN" clicked: open the editor on this page, from `version`.
+
+    An untouched draft from another version is replaced; one with changes opens in the editor
+    page instead, which asks whether to keep it. A version the form cannot edit (its stored
+    template is not valid) opens there too, which says why. No request."""
+    base = detail.version(version)
+    draft = get_draft(detail.name)
+    if draft is not None and draft.base_version != version:
+        old_base = detail.version(draft.base_version or 0)
+        if old_base is None or not draft.same_as(old_base):
+            open_new_version(detail.name, version)
+            return
+        discard_draft(detail.name)
+        draft = None
+    if base is None or detail.latest is None or (draft is None and base.problem):
+        open_new_version(detail.name, version)
+        return
+    if draft is None:
+        put_draft(detail.name, draft_from_version(base, latest=detail.latest.version))
+    st.session_state[_open_key(detail.name)] = True
+
+
+def inline_editing(name: str) -> bool:
+    """Whether the prompt page shows its editor for `name`."""
+    return bool(st.session_state.get(_open_key(name))) and get_draft(name) is not None
+
+
+def inline_editor(detail: PromptDetail) -> None:
+    """The template (or messages) and a commit message of the draft `start_inline_edit`
+    opened, with Commit, Discard, Close and "Open in the editor"; the changes against the base
+    version on request. Commit writes the version (five requests: the stale-base check, the
+    write, then this page's read again) and reruns the page on it. Call while
+    `inline_editing(detail.name)`."""
+    name = detail.name
+    draft = get_draft(name)
+    assert draft is not None
+    base = detail.version(draft.base_version or 0) or draft.base
+    assert base is not None
+    slots: dict[str, DeltaGenerator] = {}
+    with st.container(border=True):
+        st.markdown(f"**New version from v{base.version}**")
+        template_editor(draft, slots)
+        draft.commit_message = st.text_input(
+            "Commit message",
+            value=draft.commit_message,
+            key=widget_key(name, "message"),
+            placeholder="What changed and why",
+        )
+        slots["commit_message"] = st.empty()
+        _changes(base, draft)
+        with st.container(horizontal=True, gap="small"):
+            commit = st.button("Commit", type="primary", key="prompt_inline_commit")
+            if st.button(
+                "Open in the editor",
+                key="prompt_inline_full",
+                icon=":material/open_in_full:",
+                help="Settings, tags and the response format too; your draft goes with you.",
+            ):
+                open_new_version(name, base.version)
+            st.button(
+                "Close",
+                key="prompt_inline_close",
+                help="Your draft is kept until you commit or discard it.",
+                on_click=_close,
+                args=(name, base),
+            )
+            discard_button(name, "prompt_inline_discard", "content")
+        if commit:
+            draft.attempted = True
+        problems = draft.visible_problems()
+        show_problems(slots, problems)
+        elsewhere = " ".join(p for field, p in problems.items() if field not in _FIELDS)
+        note = f"{md_escape(elsewhere)} Fix it in the editor." if elsewhere else ""
+        if commit:
+            _commit(draft, base, problems, note)
+        elif note:
+            st.error(note, icon="✋")
+
+
+def _changes(base: PromptVersion, draft: Draft) -> None:
+    """The draft against its base, drawn only while its expander is open."""
+    shown = st.expander(
+        f"Changes against v{base.version}",
+        key=widget_key(draft.name, "inline_changes"),
+        on_change="rerun",
+    )
+    if shown.open:
+        with shown:
+            if draft.same_as(base):
+                st.caption("No changes yet.")
+            else:
+                draft_diff(base, draft)
+
+
+def _close(name: str, base: PromptVersion) -> None:
+    """Hide the editor; a draft with nothing changed is dropped, one with changes kept."""
+    draft = get_draft(name)
+    if draft is not None and draft.same_as(base):
+        discard_draft(name)
+    st.session_state.pop(_open_key(name), None)
+
+
+def _commit(draft: Draft, base: PromptVersion, problems: dict[str, str], note: str) -> None:
+    """Commit the draft, or say why not (`note`: the problems of fields not shown here). A
+    newer version committed meanwhile opens the editor page, which shows it and asks before
+    committing on top of it."""
+    if problems:
+        st.error(f"Nothing was committed: fix the marked fields first. {note}", icon="✋")
+        return
+    if draft.same_as(base):
+        st.error(f"Nothing changed against v{base.version}; there is nothing to commit.", icon="✋")
+        return
+    try:
+        committed = save_draft(state.registry(), draft, author=state.current_user())
+    except StaleBaseError as e:
+        draft.stale_latest = e.latest_version
+        state.invalidate()
+        open_editor(draft.name, base.version)
+    except PromptUIError as e:
+        state.invalidate()
+        show_error(e)
+        return
+    state.invalidate()
+    discard_draft(draft.name)
+    st.toast(f"Committed version {committed.version} of {md_code(draft.name)}.")
+    st.query_params["version"] = str(committed.version)
+    st.rerun()  # the whole page, on the new version
