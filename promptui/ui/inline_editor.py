@@ -15,7 +15,7 @@ from promptui.drafts import Draft, draft_from_version, save_draft
 from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.registry.models import PromptDetail, PromptVersion
 from promptui.ui import state
-from promptui.ui.draft_parts import show_problems
+from promptui.ui.draft_parts import commit_message_field, draft_part, show_problems
 from promptui.ui.editor import (
     discard_button,
     discard_draft,
@@ -79,15 +79,15 @@ def inline_editor(detail: PromptDetail) -> None:
     slots: dict[str, DeltaGenerator] = {}
     with st.container(border=True):
         st.markdown(f"**New version from v{base.version}**")
-        template_editor(draft, slots)
-        draft.commit_message = st.text_input(
-            "Commit message",
-            value=draft.commit_message,
-            key=widget_key(name, "message"),
-            placeholder="What changed and why",
-        )
-        slots["commit_message"] = st.empty()
-        _changes(base, draft)
+
+        def template_part() -> None:
+            template_editor(draft, slots)
+            _changes(base, draft)
+
+        # Each field reruns alone (the page's actions and this form's buttons are not drawn
+        # again when a field is left).
+        draft_part(draft, slots, template_part)
+        commit_message_field(draft, slots, widget_key(name, "message"), "What changed and why")
         with st.container(horizontal=True, gap="small"):
             commit = st.button("Commit", type="primary", key="prompt_inline_commit")
             if st.button(
