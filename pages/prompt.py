@@ -1,5 +1,6 @@
 """Prompt: one prompt's versions, its aliases (moved on a short board, protected ones rolled back
-from here), the selected version, how to use it, its tags."""
+from here), the selected version, how to use it, its tags; a new version's template and commit
+message edited in place."""
 
 from promptui.startup import import_app_modules
 

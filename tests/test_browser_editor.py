@@ -115,7 +115,8 @@ def test_new_version_on_the_prompt_page_opens_its_editor_in_place_and_commits(
     leave(page, frames, "Template", "Hello {{name}}, in {{language}}.", drawn="Template")
     page.get_by_text("Changes against v1", exact=True).click()
     expect(page.locator(".pu-diff").first).to_contain_text("language")
-    leave(page, frames, "Commit message", "Say which language", drawn="Commit message")
+    got = leave(page, frames, "Commit message", "Say which language", drawn="Commit message")
+    assert not sent(got, "Open in the editor")  # the message's own part, not the whole form
 
     # Commit writes the version and draws the whole page on it.
     start = len(frames.received)
