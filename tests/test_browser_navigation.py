@@ -4,6 +4,7 @@ fetched before the pages that need it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
@@ -207,3 +208,11 @@ def test_no_label_is_cut_off(browser: Browser, app: Server, story: str, width: i
             labels = page.evaluate(OVERFLOWING)
             assert labels["checked"] >= 5, (width, path, labels)  # the check saw the labels
             assert labels["cut"] == [], (width, path)
+        # The prompt page with its own editor open ("New version").
+        page.goto(f"{app.url}/prompt?prompt={story}")
+        _shown(page, story)
+        page.get_by_role("button", name=re.compile(r"^New version from v")).click()
+        expect(page.get_by_role("button", name="Open in the editor")).to_be_visible()
+        page.wait_for_timeout(300)
+        labels = page.evaluate(OVERFLOWING)
+        assert labels["cut"] == [], (width, "prompt page, editing")
