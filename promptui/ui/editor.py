@@ -107,12 +107,15 @@ def submit_or_discard(draft: Draft, name: str | None, label: str, key: str) -> b
     return submitted
 
 
-def template_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None:
-    """The text or chat editor, its problem slot, and the variables it uses."""
+def template_editor(
+    draft: Draft, slots: dict[str, DeltaGenerator], *, text_height: int = 320
+) -> None:
+    """The text or chat editor, its problem slot, and the variables it uses (`text_height`:
+    the text template's field, in pixels)."""
     if draft.is_chat:
         chat_editor(draft)
     else:
-        text_editor(draft)
+        text_editor(draft, text_height)
     slots["template"] = st.empty()
     show_detected_variables(draft)
 
@@ -142,13 +145,13 @@ def type_field(draft: Draft) -> None:
     draft.set_type(chosen or "text")
 
 
-def text_editor(draft: Draft) -> None:
-    """The text template."""
+def text_editor(draft: Draft, height: int = 320) -> None:
+    """The text template, in a field `height` pixels high."""
     draft.text = st.text_area(
         "Template",
         value=draft.text,
         key=_prefix(draft) + "text",
-        height=320,
+        height=height,
         placeholder="You are a helpful assistant. Answer the {{question}}.",
         help="Write variables as {{name}}. Press Ctrl+Enter or click outside to update.",
     )

@@ -81,7 +81,7 @@ def inline_editor(detail: PromptDetail) -> None:
         st.markdown(f"**New version from v{base.version}**")
 
         def template_part() -> None:
-            template_editor(draft, slots)
+            template_editor(draft, slots, text_height=fitted_height(base.text))
             _changes(base, draft)
 
         # Each field reruns alone (the page's actions and this form's buttons are not drawn
@@ -115,6 +115,13 @@ def inline_editor(detail: PromptDetail) -> None:
             _commit(draft, base, problems, note)
         elif note:
             st.error(note, icon="✋")
+
+
+def fitted_height(text: str) -> int:
+    """Pixels for a text field that shows `text` whole (about 100 characters a line), between
+    120 (a few lines) and 320 (the editor page's): the form's buttons stay in view."""
+    rows = sum(max(1, -(-len(line) // 100)) for line in text.split("\n"))
+    return min(320, max(120, 40 + 24 * rows))
 
 
 def _changes(base: PromptVersion, draft: Draft) -> None:
