@@ -291,9 +291,16 @@ class Draft:
                 if self.is_chat
                 else self.text == base.text
             )
+        except InvalidInputError:
+            return False
+        return same_template and self.same_settings_as(base)
+
+    def same_settings_as(self, base: PromptVersion) -> bool:
+        """True when the model settings, response format and version tags are `base`'s (the
+        template aside); False while one of them is not valid."""
+        try:
             return (
-                same_template
-                and same_json(self.model_config(), dict(base.model_config))
+                same_json(self.model_config(), dict(base.model_config))
                 and same_json(self.response_format(), dict(base.response_format or {}))
                 and self.version_tags() == base.user_tags
             )

@@ -173,3 +173,19 @@ def test_a_stored_template_the_form_cannot_edit_opens_the_editor_page_which_says
     at.button(key="prompt_edit").click().run()
     assert titles(at) == [f"New version of {unique_name}"]
     assert "promptui does not guess" in " ".join(texts(at, "error"))
+
+
+def test_a_kept_draft_with_other_settings_opens_the_editor_page_where_they_show(
+    monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
+) -> None:
+    PromptRegistry(mlflow_server.url).create_prompt(
+        unique_name, "one", "first", model_config={"temperature": 0.2}
+    )
+    at = open_page(start_app(monkeypatch, mlflow_server.url), "edit", prompt=unique_name)
+    at.session_state[f"edit_w:{unique_name}:model_open"] = True
+    at.run()
+    at.number_input(key=f"edit_w:{unique_name}:temperature").set_value(0.7).run()
+    open_page(at, "prompt", prompt=unique_name)
+    at.button(key="prompt_edit").click().run()  # this form would hide the temperature
+    assert titles(at) == [f"New version of {unique_name}"]
+    assert at.session_state[f"edit_draft:{unique_name}"].temperature == 0.7

@@ -38,23 +38,26 @@ def _open_key(name: str) -> str:
 
 
 def start_inline_edit(detail: PromptDetail, version: int) -> None:
-    """ "New version from vN" clicked: open the editor on this page, from `version`.
+    """On a click on "New version from vN": open the editor on this page, from `version`.
 
-    An untouched draft from another version is replaced; one with changes opens in the editor
-    page instead, which asks whether to keep it. A version the form cannot edit (its stored
-    template is not valid) opens there too, which says why. No request."""
+    The editor page opens instead, with every field in view, where this form would hide
+    something: a draft from another version with changes (the editor page asks whether to
+    keep it), a kept draft whose settings or tags differ from its base (this form shows only
+    the template and the message), or a version whose stored template or settings are not
+    valid (the editor page says why). An untouched draft from another version is replaced.
+    No request."""
     base = detail.version(version)
     draft = get_draft(detail.name)
     if draft is not None and draft.base_version != version:
         old_base = detail.version(draft.base_version or 0)
         if old_base is None or not draft.same_as(old_base):
             open_new_version(detail.name, version)
-            return
         discard_draft(detail.name)
         draft = None
     if base is None or detail.latest is None or (draft is None and base.problem):
         open_new_version(detail.name, version)
-        return
+    if draft is not None and not draft.same_settings_as(base):
+        open_new_version(detail.name, version)
     if draft is None:
         put_draft(detail.name, draft_from_version(base, latest=detail.latest.version))
     st.session_state[_open_key(detail.name)] = True
