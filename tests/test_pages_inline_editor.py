@@ -98,7 +98,7 @@ def test_a_chat_prompt_keeps_the_keys_of_its_messages(
     ]
 
 
-def test_the_draft_goes_on_in_the_editor_page_and_close_keeps_only_a_changed_one(
+def test_close_keeps_only_a_changed_draft_discard_drops_it_and_the_editor_page_goes_on(
     monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
 ) -> None:
     reg = PromptRegistry(mlflow_server.url)
@@ -115,6 +115,14 @@ def test_the_draft_goes_on_in_the_editor_page_and_close_keeps_only_a_changed_one
     assert f"edit_w:{unique_name}:text" not in {w.key for w in at.text_area}
     at.button(key="prompt_edit").click().run()  # the kept draft opens again
     assert _text(at, unique_name) == "one, mine"
+
+    at.button(key="prompt_inline_discard").click().run()  # asked first, in its popover
+    assert "edit_draft:" + unique_name not in at.session_state
+    assert f"edit_w:{unique_name}:text" not in {w.key for w in at.text_area}
+    at.button(key="prompt_edit").click().run()
+    assert _text(at, unique_name) == "one"
+    at.text_area(key=f"edit_w:{unique_name}:text").input("one, mine")
+    at.text_input(key=f"edit_w:{unique_name}:message").input("mine").run()
 
     with count_requests() as opening:
         at.button(key="prompt_inline_full").click().run()
