@@ -11,7 +11,7 @@ from promptui.drafts import draft_from_version, new_draft, save_draft
 from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.ui import state
 from promptui.ui.auth import may
-from promptui.ui.draft_parts import commit_message_field, draft_part, show_problems
+from promptui.ui.draft_parts import commit_message_field, show_problems
 from promptui.ui.editor import (
     discard_draft,
     draft_diff,
@@ -77,12 +77,12 @@ if name is None:
         )
         slots["tags"] = st.empty()
 
-    draft_part(draft, slots, name_part, existing=existing)
+    name_part()
     type_field(draft)
-    draft_part(draft, slots, lambda: template_editor(draft, slots))
+    template_editor(draft, slots)
     commit_message_field(draft, slots, "edit_w:+new:message")
-    draft_part(draft, slots, tags_part)
-    draft_part(draft, slots, lambda: settings_editors(draft, slots))
+    tags_part()
+    settings_editors(draft, slots)
     create = submit_or_discard(draft, None, "Create prompt", "edit_create")
     problems = draft.visible_problems(existing)
     show_problems(slots, problems)
@@ -200,8 +200,7 @@ def changes_part() -> None:
         draft_diff(base, draft)
 
 
-# Reruns alone, except while the warning above shows the draft against a newer version too.
-draft_part(draft, slots, changes_part, alone=draft.stale_latest is None)
+changes_part()
 commit_message_field(draft, slots, f"edit_w:{name}:message", "What changed and why")
 unchanged = draft.same_as(base)
 commit = submit_or_discard(draft, name, "Commit version", "edit_commit")

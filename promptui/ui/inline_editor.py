@@ -1,5 +1,5 @@
 """The prompt page's own editor: "New version" opens the template and a commit message under
-the page's actions, as a part of the page that reruns alone (no page switch, no request).
+the page's actions, drawn with the page (no page switch, no request).
 
 It edits the same draft as the editor page ("Open in the editor" continues it there, with
 settings, tags and the stale-base review), so everything the form does not show is carried
@@ -15,7 +15,7 @@ from promptui.drafts import Draft, draft_from_version, save_draft
 from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.registry.models import PromptDetail, PromptVersion
 from promptui.ui import state
-from promptui.ui.draft_parts import commit_message_field, draft_part, show_problems
+from promptui.ui.draft_parts import commit_message_field, show_problems
 from promptui.ui.editor import (
     discard_button,
     discard_draft,
@@ -83,13 +83,8 @@ def inline_editor(detail: PromptDetail) -> None:
     with st.container(border=True):
         st.markdown(f"**New version from v{base.version}**")
 
-        def template_part() -> None:
-            template_editor(draft, slots, text_height=fitted_height(base.text))
-            _changes(base, draft)
-
-        # Each field reruns alone (the page's actions and this form's buttons are not drawn
-        # again when a field is left).
-        draft_part(draft, slots, template_part)
+        template_editor(draft, slots, text_height=fitted_height(base.text))
+        _changes(base, draft)
         commit_message_field(draft, slots, widget_key(name, "message"), "What changed and why")
         with st.container(horizontal=True, gap="small"):
             commit = st.button("Commit", type="primary", key="prompt_inline_commit")

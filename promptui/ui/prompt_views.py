@@ -235,11 +235,7 @@ def use_this_prompt(detail: PromptDetail, version: PromptVersion, key: str) -> N
 
 def try_it(version: PromptVersion, key_prefix: str) -> None:
     """A field per variable and the template as MLflow's `format()` renders it; no model is
-    called. A fragment: leaving a field reruns and redraws only this part of the page."""
-    st.fragment(_try_it)(version, key_prefix)
-
-
-def _try_it(version: PromptVersion, key_prefix: str) -> None:
+    called. Drawn with the page, not as a fragment: see `promptui.ui.draft_parts`."""
     values: dict[str, str] = {}
     for var in version.variables:
         values[var] = st.text_area(
