@@ -44,9 +44,8 @@ def _confirm(page: Page, reason: str | None) -> None:
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     if reason is not None:
-        field = dialog.get_by_label("Reason (recorded in the alias history)")
-        field.fill(reason)
-        field.press("Tab")
+        # Typed and confirmed at once: the click that leaves the field must not be lost.
+        dialog.get_by_label("Reason (recorded in the alias history)").fill(reason)
     dialog.get_by_role("button", name="Confirm").click()
     expect(dialog).to_be_hidden()
 
