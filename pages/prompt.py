@@ -96,37 +96,43 @@ selected = requested or detail.versions[0]
 index = detail.versions.index(selected)
 
 
-# The page's actions, first, above everything drawn by components (which grow as they mount);
-# "New version" opens the editor under them. Not a fragment: a text field in a fragment loses
-# the click that leaves it for a widget outside (see promptui.ui.draft_parts).
-with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
-    if st.button(
-        f"New version from v{selected.version}",
-        key="prompt_edit",
-        type="primary",
-        icon=":material/edit:",
-        disabled=not can_edit,
-        help=why_not_edit,
-    ):
-        start_inline_edit(detail, selected.version)
-    st.page_link(
-        ALIASES_PAGE,
-        label="Aliases, history & rollback",
-        icon=":material/label:",
-        query_params={"prompt": name},
-    )
-    if (base := compare_base(detail, selected)) is not None:
-        sides = f"{version_name(detail, base)} → {version_name(detail, selected.version)}"
+@st.fragment
+def actions_part() -> None:
+    """The page's actions, first, above everything drawn by components (which grow as they
+    mount). "New version" opens the editor under them: a click reruns only this part. The
+    editor's fields are in a form, which sends them only with one of its buttons: a text field
+    in a fragment must not send a run of its own (see promptui.ui.draft_parts)."""
+    with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
+        if st.button(
+            f"New version from v{selected.version}",
+            key="prompt_edit",
+            type="primary",
+            icon=":material/edit:",
+            disabled=not can_edit,
+            help=why_not_edit,
+        ):
+            start_inline_edit(detail, selected.version)
         st.page_link(
-            COMPARE_PAGE,
-            label=f"Compare {md_escape(sides)}",
-            icon=":material/difference:",
-            query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
+            ALIASES_PAGE,
+            label="Aliases, history & rollback",
+            icon=":material/label:",
+            query_params={"prompt": name},
         )
-    copy_load_code(detail, selected, key="prompt_copy_code")
-    download_prompt(detail, key="prompt_download")
-if can_edit and inline_editing(name):
-    inline_editor(detail)
+        if (base := compare_base(detail, selected)) is not None:
+            sides = f"{version_name(detail, base)} → {version_name(detail, selected.version)}"
+            st.page_link(
+                COMPARE_PAGE,
+                label=f"Compare {md_escape(sides)}",
+                icon=":material/difference:",
+                query_params={"prompt": name, "left": str(base), "right": str(selected.version)},
+            )
+        copy_load_code(detail, selected, key="prompt_copy_code")
+        download_prompt(detail, key="prompt_download")
+    if can_edit and inline_editing(name):
+        inline_editor(detail)
+
+
+actions_part()
 short_board(detail, alias_actions, selected.version, readonly=why_not_edit)
 
 st.subheader("Versions")

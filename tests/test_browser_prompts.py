@@ -56,7 +56,7 @@ def test_create_edit_commit_and_see_it_listed(
     template.fill(f"Answer {{{{question}}}} in {{{{language}}}}. {PAYLOAD}")
     template.press("Tab")
     wait_idle(page)
-    page.get_by_text("Changes against v1", exact=True).click()
+    page.get_by_role("button", name="Show changes").click()
     diff = page.locator(".pu-diff").first
     expect(diff).to_contain_text("language")
     expect(diff).to_contain_text("<script>")

@@ -75,7 +75,7 @@ def test_a_new_version_is_committed_from_the_prompt_page_with_everything_else_ke
     assert "edit_draft:" + unique_name not in at.session_state
 
 
-def test_a_chat_prompt_keeps_the_keys_of_its_messages(
+def test_a_chat_prompt_opens_the_editor_page_with_its_messages(
     monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
 ) -> None:
     reg = PromptRegistry(mlflow_server.url)
@@ -83,19 +83,13 @@ def test_a_chat_prompt_keeps_the_keys_of_its_messages(
         {"role": "system", "content": "You help with {{topic}}.", "name": "guide"}
     )
     reg.create_prompt(unique_name, [system, ChatMessage("user", "{{question}}")], "first")
-    at = _opened(monkeypatch, mlflow_server.url, unique_name)
+    at = open_page(start_app(monkeypatch, mlflow_server.url), "prompt", prompt=unique_name)
+    with count_requests() as opening:
+        at.button(key="prompt_edit").click().run()
+    assert opening.count == 0  # the page's read, carried
+    assert titles(at) == [f"New version of {unique_name}"]
     contents = [w for w in at.text_area if "content:" in str(w.key)]
     assert [w.value for w in contents] == ["You help with {{topic}}.", "{{question}}"]
-    contents[0].input("You help with {{topic}}, briefly.")
-    at.text_input(key=f"edit_w:{unique_name}:message").input("briefly")
-    at.button(key="prompt_inline_commit").click().run()
-    assert not at.exception and not at.error
-    latest = reg.get_prompt(unique_name).latest
-    assert latest is not None and latest.version == 2
-    assert [m.data() for m in latest.messages] == [
-        {"role": "system", "content": "You help with {{topic}}, briefly.", "name": "guide"},
-        {"role": "user", "content": "{{question}}"},
-    ]
 
 
 def test_close_keeps_only_a_changed_draft_discard_drops_it_and_the_editor_page_goes_on(
@@ -110,7 +104,7 @@ def test_close_keeps_only_a_changed_draft_discard_drops_it_and_the_editor_page_g
 
     at.button(key="prompt_edit").click().run()
     at.text_area(key=f"edit_w:{unique_name}:text").input("one, mine")
-    at.text_input(key=f"edit_w:{unique_name}:message").input("mine").run()
+    at.text_input(key=f"edit_w:{unique_name}:message").input("mine")
     at.button(key="prompt_inline_close").click().run()
     assert f"edit_w:{unique_name}:text" not in {w.key for w in at.text_area}
     at.button(key="prompt_edit").click().run()  # the kept draft opens again
@@ -122,7 +116,7 @@ def test_close_keeps_only_a_changed_draft_discard_drops_it_and_the_editor_page_g
     at.button(key="prompt_edit").click().run()
     assert _text(at, unique_name) == "one"
     at.text_area(key=f"edit_w:{unique_name}:text").input("one, mine")
-    at.text_input(key=f"edit_w:{unique_name}:message").input("mine").run()
+    at.text_input(key=f"edit_w:{unique_name}:message").input("mine")
 
     with count_requests() as opening:
         at.button(key="prompt_inline_full").click().run()
@@ -156,7 +150,8 @@ def test_a_changed_draft_from_another_version_is_not_replaced_silently(
     reg.create_prompt(unique_name, "one", "first")
     reg.commit_version(unique_name, "two", "second")
     at = _opened(monkeypatch, mlflow_server.url, unique_name, version="1")
-    at.text_area(key=f"edit_w:{unique_name}:text").input("one, mine").run()
+    at.text_area(key=f"edit_w:{unique_name}:text").input("one, mine")
+    at.button(key="prompt_inline_changes").click().run()  # the form sends it
     open_page(at, "prompt", prompt=unique_name, version="2")
     at.button(key="prompt_edit").click().run()  # from v2, with a changed draft from v1
     assert titles(at) == [f"New version of {unique_name}"]

@@ -1,5 +1,8 @@
 """The prompt page's own editor: "New version" opens the template and a commit message under
-the page's actions, drawn with the page (no page switch, no request).
+the page's actions (no page switch, no request), in a form: the fields reach the server only
+with a click on one of its buttons, in that click's run, so leaving a field costs no run and a
+click that leaves one is never lost. Chat templates open in the editor page (their message
+editor has buttons, which a form cannot hold).
 
 It edits the same draft as the editor page ("Open in the editor" continues it there, with
 settings, tags and the stale-base review), so everything the form does not show is carried
@@ -23,7 +26,7 @@ from promptui.ui.editor import (
     get_draft,
     open_new_version,
     put_draft,
-    template_editor,
+    text_editor,
     widget_key,
 )
 from promptui.ui.feedback import md_code, md_escape, show_error
@@ -44,7 +47,8 @@ def start_inline_edit(detail: PromptDetail, version: int) -> None:
     something: a draft from another version with changes (the editor page asks whether to
     keep it), a kept draft whose settings or tags differ from its base (this form shows only
     the template and the message), or a version whose stored template or settings are not
-    valid (the editor page says why). An untouched draft from another version is replaced.
+    valid (the editor page says why); and a chat template (its message editor cannot sit in
+    a form). An untouched draft from another version is replaced.
     No request."""
     base = detail.version(version)
     draft = get_draft(detail.name)
@@ -54,7 +58,7 @@ def start_inline_edit(detail: PromptDetail, version: int) -> None:
             open_new_version(detail.name, version)
         discard_draft(detail.name)
         draft = None
-    if base is None or detail.latest is None or (draft is None and base.problem):
+    if base is None or detail.latest is None or (draft is None and base.problem) or base.is_chat:
         open_new_version(detail.name, version)
     if draft is not None and not draft.same_settings_as(base):
         open_new_version(detail.name, version)
@@ -69,10 +73,11 @@ def inline_editing(name: str) -> bool:
 
 
 def inline_editor(detail: PromptDetail) -> None:
-    """The template (or messages) and a commit message of the draft `start_inline_edit`
-    opened, with Commit, Discard, Close and "Open in the editor"; the changes against the base
-    version on request. Commit writes the version (five requests: the stale-base check, the
-    write, then this page's read again) and reruns the page on it. Call while
+    """The template and a commit message of the draft `start_inline_edit` opened, in a form:
+    typing and leaving a field sends nothing; Commit, "Show changes", "Open in the editor" and
+    Close each send the fields at once with the click, in one run. Commit writes the version
+    (five requests: the stale-base check, the write, then this page's read again) and reruns
+    the page on it. Discard (outside the form) asks first. Call while
     `inline_editing(detail.name)`."""
     name = detail.name
     draft = get_draft(name)
@@ -80,39 +85,47 @@ def inline_editor(detail: PromptDetail) -> None:
     base = detail.version(draft.base_version or 0) or draft.base
     assert base is not None
     slots: dict[str, DeltaGenerator] = {}
-    with st.container(border=True):
+    with st.form(key=widget_key(name, "inline_form"), enter_to_submit=False):
         st.markdown(f"**New version from v{base.version}**")
-
-        template_editor(draft, slots, text_height=fitted_height(base.text))
-        _changes(base, draft)
+        text_editor(draft, fitted_height(base.text))
+        slots["template"] = st.empty()
         commit_message_field(draft, slots, widget_key(name, "message"), "What changed and why")
         with st.container(horizontal=True, gap="small"):
-            commit = st.button("Commit", type="primary", key="prompt_inline_commit")
-            if st.button(
+            commit = st.form_submit_button("Commit", type="primary", key="prompt_inline_commit")
+            changes = st.form_submit_button("Show changes", key="prompt_inline_changes")
+            full = st.form_submit_button(
                 "Open in the editor",
                 key="prompt_inline_full",
                 icon=":material/open_in_full:",
                 help="Settings, tags and the response format too; your draft goes with you.",
-            ):
-                open_new_version(name, base.version)
-            st.button(
+            )
+            close = st.form_submit_button(
                 "Close",
                 key="prompt_inline_close",
                 help="Your draft is kept until you commit or discard it.",
-                on_click=_close,
-                args=(name, base),
             )
-            discard_button(name, "prompt_inline_discard", "content")
-        if commit:
-            draft.attempted = True
-        problems = draft.visible_problems()
-        show_problems(slots, problems)
-        elsewhere = " ".join(p for field, p in problems.items() if field not in _FIELDS)
-        note = f"{md_escape(elsewhere)} Fix it in the editor." if elsewhere else ""
-        if commit:
-            _commit(draft, base, problems, note)
-        elif note:
-            st.error(note, icon="✋")
+    if full:
+        open_new_version(name, base.version)
+    if close:
+        _close(name, base)
+        st.rerun()
+    discard_button(name, "prompt_inline_discard", "content")
+    if commit:
+        draft.attempted = True
+    problems = draft.visible_problems()
+    show_problems(slots, problems)
+    elsewhere = " ".join(p for field, p in problems.items() if field not in _FIELDS)
+    note = f"{md_escape(elsewhere)} Fix it in the editor." if elsewhere else ""
+    if commit:
+        _commit(draft, base, problems, note)
+    elif note:
+        st.error(note, icon="✋")
+    if changes:
+        st.markdown(f"**Changes against v{base.version}**")
+        if draft.same_as(base):
+            st.caption("No changes yet.")
+        else:
+            draft_diff(base, draft)
 
 
 def fitted_height(text: str) -> int:
@@ -120,21 +133,6 @@ def fitted_height(text: str) -> int:
     120 (a few lines) and 320 (the editor page's): the form's buttons stay in view."""
     rows = sum(max(1, -(-len(line) // 100)) for line in text.split("\n"))
     return min(320, max(120, 40 + 24 * rows))
-
-
-def _changes(base: PromptVersion, draft: Draft) -> None:
-    """The draft against its base, drawn only while its expander is open."""
-    shown = st.expander(
-        f"Changes against v{base.version}",
-        key=widget_key(draft.name, "inline_changes"),
-        on_change="rerun",
-    )
-    if shown.open:
-        with shown:
-            if draft.same_as(base):
-                st.caption("No changes yet.")
-            else:
-                draft_diff(base, draft)
 
 
 def _close(name: str, base: PromptVersion) -> None:
