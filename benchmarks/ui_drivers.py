@@ -192,7 +192,7 @@ def pu_compare(act: Actor, job: Job) -> None:
 
 
 def pu_edit(act: Actor, job: Job) -> None:
-    """ "New version" opens the template and a commit message on the prompt page itself."""
+    """On the prompt page itself: "New version" opens the template and a commit message."""
     main = pu_open(act, job.prompt)
     act.click(main.get_by_role("button", name=PU_NEW_VERSION))
     act.type(main.get_by_role("textbox", name=PU_TEMPLATE), job.text)

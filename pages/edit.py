@@ -62,26 +62,20 @@ if name is None:
             open_editor(kept.name, kept.base_version)
     draft = get_draft(None) or put_draft(None, new_draft())
 
-    def name_part() -> None:
-        name_field(draft)
-        slots["name"] = st.empty()
-
-    def tags_part() -> None:
-        draft.tags_text = st.text_area(
-            "Prompt tags",
-            value=draft.tags_text,
-            key="edit_w:+new:tags",
-            height=90,
-            placeholder="team=support\nproject=agent",
-            help="One key=value per line.",
-        )
-        slots["tags"] = st.empty()
-
-    name_part()
+    name_field(draft)
+    slots["name"] = st.empty()
     type_field(draft)
     template_editor(draft, slots)
     commit_message_field(draft, slots, "edit_w:+new:message")
-    tags_part()
+    draft.tags_text = st.text_area(
+        "Prompt tags",
+        value=draft.tags_text,
+        key="edit_w:+new:tags",
+        height=90,
+        placeholder="team=support\nproject=agent",
+        help="One key=value per line.",
+    )
+    slots["tags"] = st.empty()
     settings_editors(draft, slots)
     create = submit_or_discard(draft, None, "Create prompt", "edit_create")
     problems = draft.visible_problems(existing)
@@ -190,17 +184,13 @@ if draft.stale_latest is not None:
         open_editor(name, target)
 
 
-def changes_part() -> None:
-    template_editor(draft, slots)
-    settings_editors(draft, slots, extras_expanded=bool(base.response_format or base.user_tags))
-    st.subheader(f"Changes against v{base.version}")
-    if draft.same_as(base):
-        st.caption("No changes yet.")
-    else:
-        draft_diff(base, draft)
-
-
-changes_part()
+template_editor(draft, slots)
+settings_editors(draft, slots, extras_expanded=bool(base.response_format or base.user_tags))
+st.subheader(f"Changes against v{base.version}")
+if draft.same_as(base):
+    st.caption("No changes yet.")
+else:
+    draft_diff(base, draft)
 commit_message_field(draft, slots, f"edit_w:{name}:message", "What changed and why")
 unchanged = draft.same_as(base)
 commit = submit_or_discard(draft, name, "Commit version", "edit_commit")

@@ -89,7 +89,8 @@ def discard_draft(name: str | None) -> None:
 
 
 def discard_button(name: str | None, key: str, width: Literal["content", "stretch"]) -> None:
-    """ "Discard draft", asking first; the draft's widgets go with it and the page reruns."""
+    """A "Discard draft" popover that asks first; the draft's widgets go with it and the page
+    reruns."""
     with st.popover("Discard draft", width=width):
         if st.button("Yes, throw this draft away", key=key):
             discard_draft(name)
@@ -107,15 +108,12 @@ def submit_or_discard(draft: Draft, name: str | None, label: str, key: str) -> b
     return submitted
 
 
-def template_editor(
-    draft: Draft, slots: dict[str, DeltaGenerator], *, text_height: int = 320
-) -> None:
-    """The text or chat editor, its problem slot, and the variables it uses (`text_height`:
-    the text template's field, in pixels)."""
+def template_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None:
+    """The text or chat editor, its problem slot, and the variables it uses."""
     if draft.is_chat:
         chat_editor(draft)
     else:
-        text_editor(draft, text_height)
+        text_editor(draft)
     slots["template"] = st.empty()
     show_detected_variables(draft)
 

@@ -48,8 +48,7 @@ def start_inline_edit(detail: PromptDetail, version: int) -> None:
     keep it), a kept draft whose settings or tags differ from its base (this form shows only
     the template and the message), or a version whose stored template or settings are not
     valid (the editor page says why); and a chat template (its message editor cannot sit in
-    a form). An untouched draft from another version is replaced.
-    No request."""
+    a form). An untouched draft from another version is replaced. No request."""
     base = detail.version(version)
     draft = get_draft(detail.name)
     if draft is not None and draft.base_version != version:
@@ -58,9 +57,13 @@ def start_inline_edit(detail: PromptDetail, version: int) -> None:
             open_new_version(detail.name, version)
         discard_draft(detail.name)
         draft = None
-    if base is None or detail.latest is None or (draft is None and base.problem) or base.is_chat:
-        open_new_version(detail.name, version)
-    if draft is not None and not draft.same_settings_as(base):
+    if (
+        base is None
+        or detail.latest is None
+        or base.is_chat
+        or (draft is None and base.problem)
+        or (draft is not None and not draft.same_settings_as(base))
+    ):
         open_new_version(detail.name, version)
     if draft is None:
         put_draft(detail.name, draft_from_version(base, latest=detail.latest.version))
