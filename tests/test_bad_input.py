@@ -396,8 +396,7 @@ def test_create_form_detects_variables_with_odd_spacing(
 ) -> None:
     at = create_form(monkeypatch, uri)
     at.text_input(key=f"{NEW}name").input("spaced")
-    at.text_area(key=f"{NEW}text").input("Hi {{ x }}, {{y }} and {{  x}}.").run()
-    assert "**Variables:** ` {{x}} ` ` {{y}} `" in texts(at, "markdown")
+    at.text_area(key=f"{NEW}text").input("Hi {{ x }}, {{y }} and {{  x}}.")
     click_create(at)
     assert PromptRegistry(uri).get_prompt("spaced").latest.variables == ("x", "y")  # type: ignore[union-attr]
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from promptui.registry import PromptRegistry
-from tests.browser import wait_idle
+from tests.browser import SIDEBAR, Frames, sent, wait_idle
 from tests.servers import Server
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,47 @@ def test_the_editor_keeps_what_was_typed_across_a_page_switch(
     expect(page.get_by_role("textbox", name="Commit message", exact=True)).to_have_value(
         "Say which language"
     )
+
+
+def test_a_new_prompt_s_fields_run_nothing_when_left_and_reach_the_next_click(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    """A new prompt's fields, but its name, are held by the browser until the page's next
+    click: leaving one runs nothing; Add message, a page switch after it, and Create have
+    every message typed."""
+    frames = Frames(page)
+    opened(page, app, "edit", "Create prompt")
+    left(page, "Name", unique_name)
+    page.get_by_test_id("stMain").get_by_text("Chat (messages)", exact=True).click()
+    expect(page.get_by_label("Message 2 content", exact=True)).to_be_visible()
+    wait_idle(page)
+    before = len(frames.received)
+    for label, text in (("Message 1 content", "You help {{team}}."), ("Message 2 content", "Hi")):
+        box = page.get_by_role("textbox", name=label, exact=True)
+        box.fill(text)
+        box.press("Tab")
+    page.wait_for_timeout(800)  # a run would have started by now
+    assert not sent(frames.received[before:], SIDEBAR)  # no run of the page
+    page.get_by_role("button", name="Add message").click()
+    expect(page.get_by_label("Message 3 content", exact=True)).to_be_visible()
+    wait_idle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name="Prompts", exact=True).click()
+    expect(page.get_by_role("heading", name="Prompts", exact=True)).to_be_visible()
+    sidebar.get_by_role("link", name="Create / edit", exact=True).click()
+    expect(page.get_by_label("Message 1 content", exact=True)).to_have_value("You help {{team}}.")
+    expect(page.get_by_label("Message 2 content", exact=True)).to_have_value("Hi")
+    typed(page, "Message 3 content", "{{question}}")
+    typed(page, "Commit message", "first")
+    page.get_by_role("button", name="Create prompt").click()
+    expect(page.get_by_role("heading", name=unique_name, exact=True)).to_be_visible()
+    latest = PromptRegistry(mlflow_server.url).get_prompt(unique_name).latest
+    assert latest is not None
+    assert [(m.role, m.content) for m in latest.messages] == [
+        ("system", "You help {{team}}."),
+        ("user", "Hi"),
+        ("user", "{{question}}"),
+    ]
 
 
 def test_a_new_prompt_s_name_is_checked_and_kept_when_the_type_switches(

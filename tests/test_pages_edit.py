@@ -54,7 +54,9 @@ def test_create_text_prompt_with_tags_and_model_settings(
     at = _create_page(monkeypatch, mlflow_server.url)
     at.text_input(key=f"{NEW}name").input(unique_name)
     at.text_area(key=f"{NEW}text").input("Summarise {{document}} for {{audience}}.").run()
-    assert "` {{document}} ` ` {{audience}} `" in " ".join(texts(at, "markdown"))
+    # A new prompt's fields do not rerun the page as they are left: no variables line that
+    # would lag behind the typing (the prompt page lists them once created).
+    assert not any("{{document}}" in t for t in texts(at, "markdown"))
     at.text_input(key=f"{NEW}message").input("First cut")
     at.text_area(key=f"{NEW}tags").input("team=docs\nproject=summaries").run()
     # Model settings are drawn once their expander is opened; closed again, the draft keeps them.
@@ -109,7 +111,6 @@ def test_create_chat_prompt_add_reorder_remove_messages(
     at.button(key=f"{NEW}add").click().run()
     at.text_area(key=f"{NEW}content:3").input("to be removed").run()
     at.button(key=f"{NEW}remove:3").click().run()
-    assert "` {{team}} ` ` {{question}} `" in " ".join(texts(at, "markdown"))
     at.button(key="edit_create").click().run()
     assert not at.exception, texts(at, "error")
     assert PromptRegistry(sqlite_uri).get_prompt("chatty").latest.messages == (
@@ -190,6 +191,7 @@ def test_edit_shows_the_diff_and_needs_a_commit_message(
     html = _html(at)
     assert "v1" in html and "your draft" in html and "language" in html
     assert "added: ` language `" in " ".join(texts(at, "markdown"))
+    assert "**Variables:** ` {{question}} ` ` {{language}} `" in texts(at, "markdown")
     at.button(key="edit_commit").click().run()
     assert "Write a commit message" in " ".join(texts(at, "error"))
     assert reg.latest_version_number(unique_name) == 1

@@ -79,6 +79,8 @@ class AliasActions:
         """`request` as a widget callback: the page then runs once, after the move (or with the
         confirm step open), instead of drawing itself again before and after it."""
         if req.alias in protected_aliases() or req.alias in gated_aliases():
+            # What the dialog shows (evidence) and Confirm needs (history), read at once now.
+            state.read_together(req.name, history=True, lineage=req.to_version is not None)
             st.session_state[self.pending_key] = req
         else:
             self.apply(req, req.reason)

@@ -133,10 +133,11 @@ def rollback_buttons(
     detail: PromptDetail, actions: AliasActions, prefix: str, *, disabled: str | None = None
 ) -> None:
     """A "Roll back ALIAS…" button for each alias that asks for confirmation (protected or
-    gated) and is set. The click reads the alias history (one request, only then) and opens the
-    confirm step for the move `back_buttons` would offer, naming where the alias goes; with no
-    version to go back to it says so. Disabled, with the reason as help, when this person may
-    not move aliases. No requests while drawn."""
+    gated) and is set. The click reads the alias history and the lineage the confirm step shows
+    as evidence (at once, only then) and opens the confirm step for the move `back_buttons`
+    would offer, naming where the alias goes; with no version to go back to it says so.
+    Disabled, with the reason as help, when this person may not move aliases. No requests while
+    drawn."""
     confirming = set(protected_aliases()) | set(gated_aliases())
     shown = [a for a in sorted(detail.aliases) if a in confirming]
     if not shown:
@@ -162,6 +163,7 @@ def _roll_back(actions: AliasActions, name: str, alias: str) -> None:
     """A "Roll back" button's callback: the move back, through the confirm step."""
     try:
         detail = state.get_prompt(name)
+        state.read_together(name, history=True, lineage=True)  # the confirm step's evidence
         events = load_history(name, detail)
     except PromptUIError as e:
         st.session_state[actions.flash_key] = e

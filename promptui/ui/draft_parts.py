@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from promptui.drafts import Draft
+from promptui.ui.editor import on_leave
 from promptui.ui.feedback import md_escape
 
 
@@ -30,6 +31,10 @@ def commit_message_field(
 ) -> None:
     """The commit message and its problem slot."""
     draft.commit_message = st.text_input(
-        "Commit message", value=draft.commit_message, key=key, placeholder=placeholder
+        "Commit message",
+        value=draft.commit_message,
+        key=key,
+        on_change=on_leave(draft),
+        placeholder=placeholder,
     )
     slots["commit_message"] = st.empty()

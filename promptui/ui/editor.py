@@ -2,6 +2,11 @@
 
 A draft is kept in session state under an `edit_` key per prompt. Widget values are dropped
 when their page is not rendered, so every widget starts from the draft and writes back to it.
+
+A new prompt's fields (all but its name, checked as it is typed) do not rerun the page when
+they are left: the browser holds their values and sends them with the page's next click
+(Create, Add message, a move, an expander), so typing costs no run. A new version's fields
+rerun the page, so the diff against its base follows the typing.
 """
 
 from __future__ import annotations
@@ -42,6 +47,12 @@ def widget_key(name: str | None, field: str) -> str:
 
 def _prefix(draft: Draft) -> str:
     return _widget_prefix(None if draft.is_new else draft.name)
+
+
+def on_leave(draft: Draft) -> Literal["ignore", "rerun"]:
+    """What leaving one of `draft`'s fields does (see the module's docstring): nothing for a
+    new prompt (its value goes with the next click), a page run for a new version."""
+    return "ignore" if draft.is_new else "rerun"
 
 
 def get_draft(name: str | None) -> Draft | None:
@@ -109,13 +120,15 @@ def submit_or_discard(draft: Draft, name: str | None, label: str, key: str) -> b
 
 
 def template_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None:
-    """The text or chat editor, its problem slot, and the variables it uses."""
+    """The text or chat editor, its problem slot, and (for a new version, whose fields rerun
+    the page) the variables it uses; a new prompt's page lists them once it is created."""
     if draft.is_chat:
         chat_editor(draft)
     else:
         text_editor(draft)
     slots["template"] = st.empty()
-    show_detected_variables(draft)
+    if not draft.is_new:
+        show_detected_variables(draft)
 
 
 def name_field(draft: Draft) -> None:
@@ -149,9 +162,11 @@ def text_editor(draft: Draft, height: int = 320) -> None:
         "Template",
         value=draft.text,
         key=_prefix(draft) + "text",
+        on_change=on_leave(draft),
         height=height,
         placeholder="You are a helpful assistant. Answer the {{question}}.",
-        help="Write variables as {{name}}. Press Ctrl+Enter or click outside to update.",
+        help="Write variables as {{name}}."
+        + ("" if draft.is_new else " Press Ctrl+Enter or click outside to update."),
     )
 
 
@@ -187,6 +202,7 @@ def chat_editor(draft: Draft) -> None:
                         options,
                         index=options.index(m.role),
                         key=f"{prefix}role:{m.id}",
+                        on_change=on_leave(draft),
                         accept_new_options=True,
                         help="MLflow accepts any role; type another one if you need it.",
                     )
@@ -215,6 +231,7 @@ def chat_editor(draft: Draft) -> None:
                     f"Message {i + 1} as JSON",
                     value=m.json_text,
                     key=f"{prefix}json:{m.id}",
+                    on_change=on_leave(draft),
                     height=180,
                     label_visibility="collapsed",
                 )
@@ -223,6 +240,7 @@ def chat_editor(draft: Draft) -> None:
                 f"Message {i + 1} content",
                 value=m.content,
                 key=f"{prefix}content:{m.id}",
+                on_change=on_leave(draft),
                 height=140,
                 label_visibility="collapsed",
                 placeholder="Message text, with {{variables}}",
@@ -243,6 +261,7 @@ def chat_json_import(draft: Draft) -> None:
         raw = st.text_area(
             "Messages as JSON",
             key=f"{prefix}json",
+            on_change=on_leave(draft),
             height=120,
             placeholder='[{"role": "system", "content": "You are ..."}, {"role": "user", ...}]',
         )
@@ -285,33 +304,35 @@ def settings_editors(
 
 def model_config_editor(draft: Draft) -> None:
     """Model settings stored with the version (the fields of MLflow's own form)."""
-    prefix = _prefix(draft)
+    prefix, leave = _prefix(draft), on_leave(draft)
     c1, c2 = st.columns(2)
     draft.model_name = c1.text_input(
-        "Model", value=draft.model_name, key=f"{prefix}model", placeholder="e.g. gpt-4o-mini"
-    )
+        "Model", value=draft.model_name, key=f"{prefix}model", on_change=leave,
+        placeholder="e.g. gpt-4o-mini",
+    )  # fmt: skip
     draft.temperature = c2.number_input(
         "Temperature", min_value=0.0, value=draft.temperature, step=0.1,
-        key=f"{prefix}temperature", placeholder="model default",
+        key=f"{prefix}temperature", on_change=leave, placeholder="model default",
     )  # fmt: skip
     c3, c4 = st.columns(2)
     max_tokens = c3.number_input(
         "Max tokens", min_value=1, value=draft.max_tokens, step=1,
-        key=f"{prefix}max_tokens", placeholder="model default",
+        key=f"{prefix}max_tokens", on_change=leave, placeholder="model default",
     )  # fmt: skip
     draft.max_tokens = int(max_tokens) if max_tokens is not None else None
     draft.top_p = c4.number_input(
         "Top-p", min_value=0.0, max_value=1.0, value=draft.top_p, step=0.05,
-        key=f"{prefix}top_p", placeholder="model default",
+        key=f"{prefix}top_p", on_change=leave, placeholder="model default",
     )  # fmt: skip
     draft.stop_text = st.text_area(
-        "Stop sequences", value=draft.stop_text, key=f"{prefix}stop", height=80,
-        help="One per line.",
+        "Stop sequences", value=draft.stop_text, key=f"{prefix}stop", on_change=leave,
+        height=80, help="One per line.",
     )  # fmt: skip
     draft.other_config_text = st.text_area(
         "Other model settings (JSON)",
         value=draft.other_config_text,
         key=f"{prefix}other_config",
+        on_change=leave,
         height=100,
         placeholder='{"frequency_penalty": 0.5, "provider": "openai"}',
         help="Settings without a field above, kept as stored unless you change them here.",
@@ -325,6 +346,7 @@ def stored_extras_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None
         "Response format (JSON schema)",
         value=draft.response_format_text,
         key=f"{prefix}response_format",
+        on_change=on_leave(draft),
         height=140,
         placeholder='{"type": "object", "properties": {"answer": {"type": "string"}}}',
         help="The structure expected from the model (MLflow's response_format). Empty: none.",
@@ -334,6 +356,7 @@ def stored_extras_editor(draft: Draft, slots: dict[str, DeltaGenerator]) -> None
         "Version tags (JSON object)",
         value=draft.version_tags_text,
         key=f"{prefix}version_tags",
+        on_change=on_leave(draft),
         height=90,
         placeholder='{"author": "ana", "ticket": "SUP-12"}',
         help="Tags of the new version; a new version starts with the tags of its base.",

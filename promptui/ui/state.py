@@ -15,6 +15,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -27,6 +28,7 @@ from promptui.aliases.history import AliasEvent, AliasHistory, events_from
 from promptui.config import default_tracking_uri, load_settings
 from promptui.insights.lineage import Lineage, LineageReader, LinkedTrace
 from promptui.registry.credentials import Credentials
+from promptui.registry.errors import PromptUIError
 from promptui.registry.models import PromptDetail, PromptSummary
 from promptui.registry.service import PromptRegistry
 from promptui.ui.single_flight import SingleFlight
@@ -36,6 +38,7 @@ LIST_MAX_AGE_S = 10.0
 _PAGE_KEY = "state_page"
 _READS_KEY = "state_reads"
 _CARRY_KEY = "state_carry"
+_FAILED_KEY = "state_failed"  # reads `read_together` tried that failed, raised once by `_read`
 CARRY_MAX_AGE_S = 10.0  # a read older than this is not carried into the next page load
 _LAST_GOOD_MAX = 512
 
@@ -122,6 +125,7 @@ def begin_page(page: str) -> None:
     """Mark a page load: what the previous page (or page load) read is not reused, except the
     reads `carry_reads` named (once, when at most CARRY_MAX_AGE_S old)."""
     carried = st.session_state.pop(_CARRY_KEY, ())
+    st.session_state.pop(_FAILED_KEY, None)
     if st.session_state.get(_PAGE_KEY) != page:
         st.session_state[_PAGE_KEY] = page
         before = st.session_state.get(_READS_KEY, {})
@@ -150,16 +154,48 @@ def read_once(kind: str, name: str, fetch: Callable[[], T]) -> T:
 
 
 def _read(kind: str, name: str, fetch: Callable[[], T]) -> T:
-    """`fetch()` once per page load; the result is kept for reruns and as the last good read."""
+    """`fetch()` once per page load; the result is kept for reruns and as the last good read.
+    A failure `read_together` met for this read is raised instead, once (not waited for again)."""
     key = (kind, name)
     reads = _reads()
     if key in reads:
         return reads[key].value
-    value = fetch()
+    failed = st.session_state.get(_FAILED_KEY, {}).pop(key, None)
+    if failed is not None:
+        raise failed
+    return _keep(key, fetch())
+
+
+def _keep(key: tuple[str, str], value: T) -> T:
     read = Read(value, datetime.now(tz=UTC))
-    reads[key] = read
-    _shared().remember((default_tracking_uri(), f"{_who()}:{kind}:{name}"), read)
+    _reads()[key] = read
+    _shared().remember((default_tracking_uri(), f"{_who()}:{key[0]}:{key[1]}"), read)
     return value
+
+
+def read_together(name: str, *, history: bool = False, lineage: bool = False) -> None:
+    """Do the prompt's reads that are asked for and not yet done in this page load at once: the
+    alias history (one request) and the lineage (three, the last two at once), so a step that
+    needs both waits for the longer one only. A failure is kept and raised, once, by the
+    function that reads it (`alias_events`, `lineage`); nothing is raised here."""
+    reads = _reads()
+    wanted: dict[tuple[str, str], Callable[[], Any]] = {}
+    if history and ("history", name) not in reads:
+        keeper = alias_history()  # built here: session state is not reachable from a thread
+        wanted["history", name] = lambda: keeper.read_runs(name)
+    if lineage and ("lineage", name) not in reads:
+        reader = LineageReader(registry())
+        wanted["lineage", name] = lambda: reader.lineage(name)
+    if len(wanted) < 2:
+        return  # one read is done where it is needed, as before
+    with ThreadPoolExecutor(max_workers=len(wanted), thread_name_prefix="promptui-read") as pool:
+        futures = {key: pool.submit(fetch) for key, fetch in wanted.items()}
+    failed = st.session_state.setdefault(_FAILED_KEY, {})
+    for key, future in futures.items():
+        try:
+            _keep(key, future.result())
+        except PromptUIError as e:
+            failed[key] = e
 
 
 def list_prompts() -> list[PromptSummary]:
@@ -261,6 +297,7 @@ def invalidate(fresh: PromptDetail | None = None) -> None:
     registry. `fresh`, a read of one prompt made after the write, is kept as this page load's
     read of it."""
     st.session_state[_READS_KEY] = {}
+    st.session_state.pop(_FAILED_KEY, None)
     if fresh is not None:
         _read("prompt", fresh.name, lambda: fresh)
     shared = _shared()
