@@ -184,6 +184,7 @@ def _confirm_dialog(actions: AliasActions, req: MoveRequest) -> None:
         "Reason (recorded in the alias history)",
         value=req.reason,
         key=f"{actions.prefix}_reason_{req.token}",
+        on_change="ignore",  # read by Confirm's callback: leaving the field runs nothing
         placeholder="Why this change?",
     )
     if not allowed_to_move(req.name, req.alias):
