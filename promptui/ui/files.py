@@ -18,11 +18,12 @@ PLAN_KEY = "files_plan"
 
 
 def download_prompt(detail: PromptDetail, *, key: str) -> None:
-    """A button that downloads this prompt's file (from the page's own read: no request)."""
+    """A button that downloads this prompt's file (from the page's own read: no request),
+    written only on the click: not on every run of the part of the page that draws it."""
     prompt = file_from_detail(detail)
     st.download_button(
         "Download as YAML",
-        data=dump(prompt),
+        data=lambda: dump(prompt),
         file_name=prompt.file_name,
         mime="application/yaml",
         icon=":material/download:",
