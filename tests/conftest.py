@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +64,15 @@ def registry(request: pytest.FixtureRequest) -> PromptRegistry:
 def server_registry(mlflow_server: Server) -> PromptRegistry:
     """The service layer over HTTP only."""
     return PromptRegistry(mlflow_server.url)
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """A loopback server that takes connections and never answers (nobody calls accept)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @pytest.fixture

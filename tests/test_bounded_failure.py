@@ -6,9 +6,8 @@ within the default 5 s, a server that accepts and never answers at the configure
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -42,15 +41,6 @@ OPERATIONS: dict[str, Operation] = {
     "delete_version": lambda r: r.delete_version("p", 1),
     "delete_prompt": lambda r: r.delete_prompt("p"),
 }
-
-
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """A loopback server that takes connections and never answers (nobody calls accept)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(64)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def closed_url() -> str:

@@ -3,9 +3,6 @@ raised once by the read that needs it (a dead registry costs one deadline, not o
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -46,15 +43,6 @@ def _run(name: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """A loopback server that takes connections and never answers (nobody calls accept)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(64)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def test_a_silent_registry_costs_one_deadline_and_each_read_says_so(
