@@ -166,8 +166,9 @@ if draft.stale_latest is not None:
     by = f" by {md_escape(newer.author)}" if newer and newer.author else ""
     st.warning(
         f"**Version {draft.stale_latest}** was committed{by} after you opened this editor "
-        f"(on v{draft.seen_latest}). Nothing was committed: look at its changes first, so "
-        "you do not overwrite a colleague's work.",
+        f"(the newest version was v{draft.seen_latest} then; your draft starts from "
+        f"v{base.version}). Nothing was committed: look at its changes first, so you do not "
+        "overwrite a colleague's work.",
         icon="⚠️",
     )
     if newer is not None:

@@ -271,6 +271,23 @@ def test_any_role_is_kept_and_an_emptied_message_is_refused_in_a_chat_edit(
     )
 
 
+def test_stale_base_names_the_newest_version_seen_and_the_draft_s_base(
+    monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(unique_name, "Hello {{name}}.", "first")
+    reg.commit_version(unique_name, "Hello {{name}}!", "second")
+    at = open_page(start_app(monkeypatch, mlflow_server.url), "edit", prompt=unique_name, version=1)
+    at.text_area(key=f"edit_w:{unique_name}:text").input("Hello {{name}}, welcome.")
+    at.text_input(key=f"edit_w:{unique_name}:message").input("Welcome").run()
+    reg.commit_version(unique_name, "Hi {{name}}!", "colleague's change")
+    at.button(key="edit_commit").click().run()
+    warning = " ".join(texts(at, "warning")).replace("\\", "")
+    assert "Version 3" in warning
+    assert "the newest version was v2 then; your draft starts from v1" in warning
+    assert reg.latest_version_number(unique_name) == 3
+
+
 def test_stale_base_stops_the_commit_and_offers_the_newer_version(
     monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
 ) -> None:
@@ -284,6 +301,7 @@ def test_stale_base_stops_the_commit_and_offers_the_newer_version(
     assert not at.exception
     warning = " ".join(texts(at, "warning")).replace("\\", "")
     assert "Version 2" in warning and "bo@example.com" in warning
+    assert "the newest version was v1 then; your draft starts from v1" in warning
     assert "colleague's change" in texts(at, "text")
     assert reg.latest_version_number(unique_name) == 2
     at.toggle(key=f"edit_stale_diff:{unique_name}").set_value(True).run()
