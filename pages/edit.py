@@ -12,6 +12,7 @@ from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.ui import state
 from promptui.ui.auth import may
 from promptui.ui.draft_parts import commit_message_field, show_problems
+from promptui.ui.draft_settings import settings_editors
 from promptui.ui.editor import (
     discard_draft,
     draft_diff,
@@ -19,7 +20,6 @@ from promptui.ui.editor import (
     name_field,
     on_leave,
     put_draft,
-    settings_editors,
     submit_or_discard,
     template_editor,
     type_field,
