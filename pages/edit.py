@@ -11,7 +11,7 @@ from promptui.drafts import draft_from_version, new_draft, save_draft
 from promptui.registry.errors import PromptUIError, StaleBaseError
 from promptui.ui import state
 from promptui.ui.auth import may
-from promptui.ui.draft_parts import commit_message_field, show_problems
+from promptui.ui.draft_parts import commit_after_review, commit_message_field, show_problems
 from promptui.ui.draft_settings import settings_editors
 from promptui.ui.editor import (
     discard_draft,
@@ -178,9 +178,12 @@ if draft.stale_latest is not None:
         if st.toggle(f"Show my draft against v{newer.version}", key=f"edit_stale_diff:{name}"):
             draft_diff(newer, draft)
     c1, c2, _ = st.columns([2, 2, 1])
-    if c1.button(f"I reviewed v{draft.stale_latest}: commit on top of it", key="edit_rebase"):
-        draft.seen_latest, draft.stale_latest = draft.stale_latest, None
-        st.rerun()
+    c1.button(  # the commit goes ahead in the run this click starts, checked as any other
+        f"I reviewed v{draft.stale_latest}: commit on top of it",
+        key="edit_rebase",
+        on_click=commit_after_review,
+        args=(draft, f"edit_reviewed:{name}"),
+    )
     if c2.button(f"Start over from v{draft.stale_latest}", key="edit_start_over"):
         target = draft.stale_latest
         discard_draft(name)
@@ -197,6 +200,7 @@ else:
 commit_message_field(draft, slots, f"edit_w:{name}:message", "What changed and why")
 unchanged = draft.same_as(base)
 commit = submit_or_discard(draft, name, "Commit version", "edit_commit")
+commit = st.session_state.pop(f"edit_reviewed:{name}", False) or commit
 problems = draft.visible_problems()
 show_problems(slots, problems)
 if commit and problems:

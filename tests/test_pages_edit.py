@@ -308,12 +308,31 @@ def test_stale_base_stops_the_commit_and_offers_the_newer_version(
     assert "v2" in _html(at) and "welcome" in _html(at)
     at.button(key="edit_commit").click().run()  # still stale: not yet acknowledged
     assert reg.latest_version_number(unique_name) == 2
-    at.button(key="edit_rebase").click().run()
-    assert not at.warning
-    at.button(key="edit_commit").click().run()
+    at.button(key="edit_rebase").click().run()  # "I reviewed v2: commit on top of it"
     assert not at.exception
     v3 = reg.get_prompt(unique_name).latest
-    assert (v3.version, v3.text) == (3, "Hello {{name}}, welcome.")
+    assert (v3.version, v3.text, v3.commit_message) == (3, "Hello {{name}}, welcome.", "Welcome")
+    assert at.query_params == {"prompt": unique_name, "version": "3"}  # the new version shown
+
+
+def test_reviewed_newer_version_commits_only_a_valid_draft(
+    monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(unique_name, "Hello {{name}}.", "first")
+    at = open_page(start_app(monkeypatch, mlflow_server.url), "edit", prompt=unique_name)
+    at.text_area(key=f"edit_w:{unique_name}:text").input("Hello {{name}}, welcome.")
+    at.text_input(key=f"edit_w:{unique_name}:message").input("Welcome").run()
+    reg.commit_version(unique_name, "Hi {{name}}!", "colleague's change")
+    at.button(key="edit_commit").click().run()  # stale: stopped
+    at.text_input(key=f"edit_w:{unique_name}:message").input("").run()
+    at.button(key="edit_rebase").click().run()
+    assert "fix the marked fields first" in " ".join(texts(at, "error"))
+    assert reg.latest_version_number(unique_name) == 2
+    assert not at.warning  # reviewed: the next Commit goes on top of v2
+    at.text_input(key=f"edit_w:{unique_name}:message").input("Welcome").run()
+    at.button(key="edit_commit").click().run()
+    assert reg.latest_version_number(unique_name) == 3
 
 
 def test_draft_survives_page_switches_and_is_discarded_on_purpose(
