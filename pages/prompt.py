@@ -17,7 +17,12 @@ from promptui.ui.approvals import pending_requests
 from promptui.ui.auth import may
 from promptui.ui.feedback import md_escape, show_error
 from promptui.ui.files import download_prompt
-from promptui.ui.inline_editor import inline_editing, inline_editor, start_inline_edit
+from promptui.ui.inline_editor import (
+    inline_editing,
+    inline_editor,
+    kept_draft_base,
+    start_inline_edit,
+)
 from promptui.ui.insights import metrics_across_versions, version_insights
 from promptui.ui.layout import page_setup
 from promptui.ui.model_settings import model_settings_editor
@@ -128,6 +133,17 @@ def actions_part() -> None:
             )
         copy_load_code(detail, selected, key="prompt_copy_code")
         download_prompt(detail, key="prompt_download")
+    if can_edit and (kept := kept_draft_base(detail)) is not None:
+        note = st.empty()
+        with note.container(horizontal=True, vertical_alignment="center"):
+            st.caption(
+                f"📝 You have an unfinished new version of this prompt, started from v{kept}: "
+                "it is kept until you commit or discard it."
+            )
+            continued = st.button("Continue it", key="prompt_continue", icon=":material/edit:")
+        if continued:
+            start_inline_edit(detail, kept)  # or the editor page, where the form cannot show it
+            note.empty()
     if can_edit and inline_editing(name):
         inline_editor(detail)
 

@@ -107,7 +107,16 @@ def test_close_keeps_only_a_changed_draft_discard_drops_it_and_the_editor_page_g
     at.text_input(key=f"edit_w:{unique_name}:message").input("mine")
     at.button(key="prompt_inline_close").click().run()
     assert f"edit_w:{unique_name}:text" not in {w.key for w in at.text_area}
-    at.button(key="prompt_edit").click().run()  # the kept draft opens again
+    assert "unfinished new version of this prompt, started from v1" in " ".join(
+        texts(at, "caption")
+    )
+    at.switch_page("pages/prompts.py").run()
+    at.switch_page("pages/prompt.py").run()  # back later: the kept draft is still named
+    at.button(key="prompt_continue").click().run()  # and opens again
+    assert _text(at, unique_name) == "one, mine"
+    assert "unfinished new version" not in " ".join(texts(at, "caption"))
+    at.button(key="prompt_inline_close").click().run()
+    at.button(key="prompt_edit").click().run()  # "New version from v1" opens it too
     assert _text(at, unique_name) == "one, mine"
 
     at.button(key="prompt_inline_discard").click().run()  # asked first, in its popover

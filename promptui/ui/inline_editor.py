@@ -70,6 +70,18 @@ def start_inline_edit(detail: PromptDetail, version: int) -> None:
     st.session_state[_open_key(detail.name)] = True
 
 
+def kept_draft_base(detail: PromptDetail) -> int | None:
+    """The version a kept draft of `detail` with changes starts from, while this page's editor
+    is closed (a draft left on the editor page, or closed here); None otherwise. No request."""
+    draft = get_draft(detail.name)
+    if draft is None or inline_editing(detail.name) or draft.base_version is None:
+        return None
+    base = detail.version(draft.base_version) or draft.base
+    if base is not None and draft.same_as(base):
+        return None
+    return draft.base_version
+
+
 def inline_editing(name: str) -> bool:
     """Whether the prompt page shows its editor for `name`."""
     return bool(st.session_state.get(_open_key(name))) and get_draft(name) is not None
