@@ -218,3 +218,14 @@ def test_no_label_is_cut_off(browser: Browser, app: Server, story: str, width: i
         page.wait_for_timeout(300)
         labels = page.evaluate(OVERFLOWING)
         assert labels["cut"] == [], (width, "prompt page, editing")
+        # A new chat prompt: each message's buttons are named in words (a screen reader reads
+        # the label), and its labels are not cut.
+        _sidebar(page, "Prompts")
+        _shown(page, "Prompts")
+        page.get_by_test_id("stMain").get_by_role("button", name="Create chat prompt").click()
+        _shown(page, "Create prompt")
+        for name in ("Up", "Down", "Remove"):
+            expect(page.get_by_role("button", name=name, exact=True)).to_have_count(2)
+        page.wait_for_timeout(300)
+        labels = page.evaluate(OVERFLOWING)
+        assert labels["checked"] >= 8 and labels["cut"] == [], (width, "new chat prompt", labels)

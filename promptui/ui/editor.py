@@ -211,16 +211,17 @@ def chat_editor(draft: Draft) -> None:
                 )
             else:
                 c1.markdown(f"**Message {i + 1}** · edited as JSON")
+            # Words, not arrows: a button's label is also its name for a screen reader.
             c2.button(
-                "↑", key=f"{prefix}up:{m.id}", help="Move up", disabled=i == 0,
-                on_click=_move, args=(draft, m.id, -1), width="stretch",
+                "Up", key=f"{prefix}up:{m.id}", help=f"Move message {i + 1} up",
+                disabled=i == 0, on_click=_move, args=(draft, m.id, -1), width="stretch",
             )  # fmt: skip
             c3.button(
-                "↓", key=f"{prefix}down:{m.id}", help="Move down", disabled=i == count - 1,
-                on_click=_move, args=(draft, m.id, 1), width="stretch",
+                "Down", key=f"{prefix}down:{m.id}", help=f"Move message {i + 1} down",
+                disabled=i == count - 1, on_click=_move, args=(draft, m.id, 1), width="stretch",
             )  # fmt: skip
             c4.button(
-                "✕", key=f"{prefix}remove:{m.id}", help="Remove this message",
+                "Remove", key=f"{prefix}remove:{m.id}", help=f"Remove message {i + 1}",
                 on_click=_remove, args=(draft, m.id), width="stretch",
             )  # fmt: skip
             if m.json_text is not None:
