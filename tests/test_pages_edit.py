@@ -288,17 +288,25 @@ def test_stale_base_names_the_newest_version_seen_and_the_draft_s_base(
     assert reg.latest_version_number(unique_name) == 3
 
 
+def _stopped_by_a_colleague(
+    monkeypatch: pytest.MonkeyPatch, url: str, name: str
+) -> tuple[PromptRegistry, AppTest]:
+    """A draft of v2 from v1 ("Welcome"), whose Commit a colleague's v2 stopped."""
+    reg = PromptRegistry(url)
+    reg.create_prompt(name, "Hello {{name}}.", "first")
+    at = open_page(start_app(monkeypatch, url), "edit", prompt=name)
+    at.text_area(key=f"edit_w:{name}:text").input("Hello {{name}}, welcome.")
+    at.text_input(key=f"edit_w:{name}:message").input("Welcome").run()
+    reg.commit_version(name, "Hi {{name}}!", "colleague's change", author="bo@example.com")
+    at.button(key="edit_commit").click().run()
+    assert not at.exception
+    return reg, at
+
+
 def test_stale_base_stops_the_commit_and_offers_the_newer_version(
     monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
 ) -> None:
-    reg = PromptRegistry(mlflow_server.url)
-    reg.create_prompt(unique_name, "Hello {{name}}.", "first")
-    at = open_page(start_app(monkeypatch, mlflow_server.url), "edit", prompt=unique_name)
-    at.text_area(key=f"edit_w:{unique_name}:text").input("Hello {{name}}, welcome.")
-    at.text_input(key=f"edit_w:{unique_name}:message").input("Welcome").run()
-    reg.commit_version(unique_name, "Hi {{name}}!", "colleague's change", author="bo@example.com")
-    at.button(key="edit_commit").click().run()
-    assert not at.exception
+    reg, at = _stopped_by_a_colleague(monkeypatch, mlflow_server.url, unique_name)
     warning = " ".join(texts(at, "warning")).replace("\\", "")
     assert "Version 2" in warning and "bo@example.com" in warning
     assert "the newest version was v1 then; your draft starts from v1" in warning
@@ -318,13 +326,7 @@ def test_stale_base_stops_the_commit_and_offers_the_newer_version(
 def test_reviewed_newer_version_commits_only_a_valid_draft(
     monkeypatch: pytest.MonkeyPatch, mlflow_server: Server, unique_name: str
 ) -> None:
-    reg = PromptRegistry(mlflow_server.url)
-    reg.create_prompt(unique_name, "Hello {{name}}.", "first")
-    at = open_page(start_app(monkeypatch, mlflow_server.url), "edit", prompt=unique_name)
-    at.text_area(key=f"edit_w:{unique_name}:text").input("Hello {{name}}, welcome.")
-    at.text_input(key=f"edit_w:{unique_name}:message").input("Welcome").run()
-    reg.commit_version(unique_name, "Hi {{name}}!", "colleague's change")
-    at.button(key="edit_commit").click().run()  # stale: stopped
+    reg, at = _stopped_by_a_colleague(monkeypatch, mlflow_server.url, unique_name)
     at.text_input(key=f"edit_w:{unique_name}:message").input("").run()
     at.button(key="edit_rebase").click().run()
     assert "fix the marked fields first" in " ".join(texts(at, "error"))
