@@ -176,6 +176,31 @@ def test_the_prompt_page_s_editor_commits_in_place_and_no_click_after_typing_is_
     expect(page.get_by_role("dialog")).to_be_visible()
 
 
+def test_enter_in_the_prompt_page_s_commit_message_commits_and_in_the_template_does_not(
+    app: Server, page: Page, mlflow_server: Server, unique_name: str
+) -> None:
+    reg = PromptRegistry(mlflow_server.url)
+    reg.create_prompt(unique_name, "Hello {{name}}.", "first")
+    opened(page, app, f"prompt?prompt={unique_name}", unique_name)
+    page.get_by_role("button", name="New version from v1").click()
+    template = page.get_by_role("textbox", name="Template", exact=True)
+    template.fill("Hello {{name}}.\nBe brief.")
+    template.press("Enter")  # a new line, not a commit
+    page.wait_for_timeout(500)
+    assert reg.latest_version_number(unique_name) == 1
+    message = page.get_by_role("textbox", name="Commit message", exact=True)
+    message.fill("Ask for brevity")
+    message.press("Enter")
+    expect(page.get_by_role("button", name="New version from v2")).to_be_visible()
+    latest = reg.get_prompt(unique_name).latest
+    assert latest is not None
+    assert (latest.version, latest.text, latest.commit_message) == (
+        2,
+        "Hello {{name}}.\nBe brief.\n",
+        "Ask for brevity",
+    )
+
+
 def test_a_click_that_leaves_a_try_it_field_takes_effect(
     app: Server, page: Page, mlflow_server: Server, unique_name: str
 ) -> None:

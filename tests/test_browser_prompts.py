@@ -61,9 +61,7 @@ def test_create_edit_commit_and_see_it_listed(
     expect(diff).to_contain_text("<script>")
     message = page.get_by_label("Commit message", exact=True)
     message.fill("Answer in the user's <i>language</i>")
-    message.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Commit", exact=True).click()
+    message.press("Enter")  # Commit, the form's first button
 
     expect(page.get_by_text("Version 2", exact=False).first).to_be_visible()
     expect(page.get_by_test_id("stText").filter(has_text="<i>language</i>")).to_be_visible()

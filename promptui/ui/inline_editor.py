@@ -89,8 +89,9 @@ def inline_editing(name: str) -> bool:
 
 def inline_editor(detail: PromptDetail) -> None:
     """The template and a commit message of the draft `start_inline_edit` opened, in a form:
-    typing and leaving a field sends nothing; Commit, "Show changes", "Open in the editor" and
-    Close each send the fields at once with the click, in one run. Commit writes the version
+    typing and leaving a field sends nothing; Commit (or Enter in the commit message), "Show
+    changes", "Open in the editor" and Close each send the fields at once with the click, in
+    one run. Commit writes the version
     (five requests: the stale-base check, the write, then this page's read again) and reruns
     the page on it. Discard (outside the form) asks first. Call while
     `inline_editing(detail.name)`."""
@@ -100,7 +101,9 @@ def inline_editor(detail: PromptDetail) -> None:
     base = detail.version(draft.base_version or 0) or draft.base
     assert base is not None
     slots: dict[str, DeltaGenerator] = {}
-    with st.form(key=widget_key(name, "inline_form"), enter_to_submit=False):
+    # Enter in the commit message is a click on Commit, the form's first button (Enter in the
+    # template is a new line).
+    with st.form(key=widget_key(name, "inline_form"), enter_to_submit=True):
         st.markdown(f"**New version from v{base.version}**")
         text_editor(draft, fitted_height(base.text))
         slots["template"] = st.empty()
