@@ -91,10 +91,9 @@ def inline_editor(detail: PromptDetail) -> None:
     """The template and a commit message of the draft `start_inline_edit` opened, in a form:
     typing and leaving a field sends nothing; Commit (or Enter in the commit message), "Show
     changes", "Open in the editor" and Close each send the fields at once with the click, in
-    one run. Commit writes the version
-    (five requests: the stale-base check, the write, then this page's read again) and reruns
-    the page on it. Discard (outside the form) asks first. Call while
-    `inline_editing(detail.name)`."""
+    one run. Commit writes the version (five requests: the stale-base check, the write, then
+    this page's read again) and reruns the page on it. Discard (outside the form) asks first.
+    Call while `inline_editing(detail.name)`."""
     name = detail.name
     draft = get_draft(name)
     assert draft is not None
