@@ -125,3 +125,14 @@ def select(at: AppTest, key: str) -> Any:
     found = [s for s in at.selectbox if str(s.key).rsplit(":", 1)[0] == key]
     assert len(found) == 1, f"{len(found)} selects keyed {key!r}: {[s.key for s in at.selectbox]}"
     return found[0]
+
+
+def html_of(at: AppTest) -> str:
+    """The bodies of every `st.html` element, joined."""
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+def open_full_editor(at: AppTest) -> None:
+    """From the prompt page: "New version", then "Open in the editor"."""
+    at.button(key="prompt_edit").click().run()
+    at.button(key="prompt_inline_full").click().run()
