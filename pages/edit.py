@@ -167,22 +167,27 @@ if draft.stale_latest is not None:
     st.warning(
         f"**Version {draft.stale_latest}** was committed{by} after you opened this editor "
         f"(the newest version was v{draft.seen_latest} then; your draft starts from "
-        f"v{base.version}). Nothing was committed: look at its changes first, so you do not "
-        "overwrite a colleague's work.",
+        f"v{base.version}). Nothing was committed. Your draft does not hold its changes: "
+        "committed as it is, it would undo them. The diff below shows what your draft would "
+        "change in it.",
         icon="⚠️",
     )
     if newer is not None:
         if newer.commit_message:
             st.caption("Its commit message:")
             st.text(newer.commit_message)
-        if st.toggle(f"Show my draft against v{newer.version}", key=f"edit_stale_diff:{name}"):
+        if st.toggle(
+            f"Show my draft against v{newer.version}", value=True, key=f"edit_stale_diff:{name}"
+        ):
             draft_diff(newer, draft)
     c1, c2, _ = st.columns([2, 2, 1])
     c1.button(  # the commit goes ahead in the run this click starts, checked as any other
-        f"I reviewed v{draft.stale_latest}: commit on top of it",
+        "Commit my draft anyway",
         key="edit_rebase",
         on_click=commit_after_review,
         args=(draft, f"edit_reviewed:{name}"),
+        help=f"Your draft becomes the next version, as it is: what v{draft.stale_latest} "
+        "changed and your draft does not hold is undone (the diff above).",
     )
     if c2.button(f"Start over from v{draft.stale_latest}", key="edit_start_over"):
         target = draft.stale_latest
@@ -201,6 +206,12 @@ commit_message_field(draft, slots, f"edit_w:{name}:message", "What changed and w
 unchanged = draft.same_as(base)
 commit = submit_or_discard(draft, name, "Commit version", "edit_commit")
 commit = st.session_state.pop(f"edit_reviewed:{name}", False) or commit
+if draft.stale_latest is not None and not commit:  # said where the click was, too
+    st.warning(
+        f"Not committed: v{draft.stale_latest} was committed meanwhile. Its changes and your "
+        "choices are at the top of the page.",
+        icon="⚠️",
+    )
 problems = draft.visible_problems()
 show_problems(slots, problems)
 if commit and problems:

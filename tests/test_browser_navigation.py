@@ -188,7 +188,13 @@ OVERFLOWING = """() => {
     + "[data-testid='stCaptionContainer']"
   );
   const shown = [...labels].filter(e => e.offsetParent !== null);
-  const cut = shown.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim());
+  // Streamlit cuts a button's label with an ellipsis on the block around its text.
+  const clipped = [...main.querySelectorAll("*")].filter(
+    e => e.offsetParent !== null && getComputedStyle(e).textOverflow === "ellipsis"
+  );
+  const cut = [...new Set([...shown, ...clipped])]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.textContent.trim());
   return { checked: shown.length, cut };
 }"""
 
@@ -218,6 +224,13 @@ def test_no_label_is_cut_off(browser: Browser, app: Server, story: str, width: i
         page.wait_for_timeout(300)
         labels = page.evaluate(OVERFLOWING)
         assert labels["cut"] == [], (width, "prompt page, editing")
+        # The editor page of a new version: its Commit and Discard buttons whole.
+        page.goto(f"{app.url}/edit?prompt={story}")
+        _shown(page, f"New version of {story}")
+        expect(page.get_by_role("button", name="Commit version")).to_be_visible()
+        page.wait_for_timeout(300)
+        labels = page.evaluate(OVERFLOWING)
+        assert labels["cut"] == [], (width, "editor page", labels)
         # A new chat prompt: each message's buttons are named in words (a screen reader reads
         # the label), and its labels are not cut.
         _sidebar(page, "Prompts")

@@ -65,13 +65,17 @@ def test_stale_base_stops_the_commit_and_offers_the_newer_version(
     warning = " ".join(texts(at, "warning")).replace("\\", "")
     assert "Version 2" in warning and "bo@example.com" in warning
     assert "the newest version was v1 then; your draft starts from v1" in warning
+    assert "committed as it is, it would undo them" in warning
+    assert "Not committed: v2 was committed meanwhile" in warning  # beside Commit too
+    assert '<del class="pu-del">Hi</del>' in html_of(at)  # against v2, shown at once
     assert "colleague's change" in texts(at, "text")
     assert reg.latest_version_number(unique_name) == 2
-    at.toggle(key=f"edit_stale_diff:{unique_name}").set_value(True).run()
-    assert "v2" in html_of(at) and "welcome" in html_of(at)
+    at.toggle(key=f"edit_stale_diff:{unique_name}").set_value(False).run()
+    assert '<del class="pu-del">Hi</del>' not in html_of(at)  # against v1 only
+    assert ", welcome</ins>" in html_of(at)
     at.button(key="edit_commit").click().run()  # still stale: not yet acknowledged
     assert reg.latest_version_number(unique_name) == 2
-    at.button(key="edit_rebase").click().run()  # "I reviewed v2: commit on top of it"
+    at.button(key="edit_rebase").click().run()  # "Commit my draft anyway"
     assert not at.exception
     v3 = reg.get_prompt(unique_name).latest
     assert (v3.version, v3.text, v3.commit_message) == (3, "Hello {{name}}, welcome.", "Welcome")

@@ -41,9 +41,10 @@ def commit_message_field(
 
 
 def commit_after_review(draft: Draft, flag_key: str) -> None:
-    """Callback of "I reviewed vN: commit on top of it": the newer version becomes the one the
-    draft was seen against, and the run this click starts commits (`flag_key` in session_state
-    says so), with the same checks as Commit. No requests."""
+    """Callback of "Commit my draft anyway" (a newer version was committed meanwhile): the
+    newer version becomes the one the draft was seen against, and the run this click starts
+    commits (`flag_key` in session_state says so), with the same checks as Commit. No
+    requests."""
     draft.seen_latest, draft.stale_latest = draft.stale_latest, None
     draft.attempted = True
     st.session_state[flag_key] = True

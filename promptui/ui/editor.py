@@ -111,10 +111,9 @@ def discard_button(name: str | None, key: str, width: Literal["content", "stretc
 
 def submit_or_discard(draft: Draft, name: str | None, label: str, key: str) -> bool:
     """The submit button beside a guarded "Discard draft" of `name`'s draft; True on submit."""
-    c1, c2, _ = st.columns([1, 1, 3])
-    submitted = c1.button(label, type="primary", key=key, width="stretch")
-    with c2:
-        discard_button(name, f"{key}_discard", "stretch")
+    with st.container(horizontal=True, gap="small"):  # each as wide as its label
+        submitted = st.button(label, type="primary", key=key)
+        discard_button(name, f"{key}_discard", "content")
     if submitted:
         draft.attempted = True
     return submitted

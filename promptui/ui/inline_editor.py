@@ -162,8 +162,8 @@ def _close(name: str, base: PromptVersion) -> None:
 
 def _commit(draft: Draft, base: PromptVersion, problems: dict[str, str], note: str) -> None:
     """Commit the draft, or say why not (`note`: the problems of fields not shown here). A
-    newer version committed meanwhile opens the editor page, which shows it and asks before
-    committing on top of it."""
+    newer version committed meanwhile opens the editor page, which shows it and what the draft
+    would change in it, and asks before committing."""
     if problems:
         st.error(f"Nothing was committed: fix the marked fields first. {note}", icon="✋")
         return
