@@ -239,6 +239,7 @@ def test_no_label_is_cut_off(browser: Browser, app: Server, story: str, width: i
         _shown(page, "Create prompt")
         for name in ("Up", "Down", "Remove"):
             expect(page.get_by_role("button", name=name, exact=True)).to_have_count(2)
+        page.wait_for_function(f"({OVERFLOWING})().checked >= 8")
         page.wait_for_timeout(300)
         labels = page.evaluate(OVERFLOWING)
-        assert labels["checked"] >= 8 and labels["cut"] == [], (width, "new chat prompt", labels)
+        assert labels["cut"] == [], (width, "new chat prompt", labels)
